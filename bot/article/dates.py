@@ -1,0 +1,100 @@
+"""Publication dates: ``2022.01.26 - 19:04``, ``26/01/2022``, ``26 كانون الثاني 2022``, ISO 8601."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.article import lexicon
+from bot.article.arabic import normalise
+
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_YMD = re.compile(r"(?<!\d)(\d{4})[./-](\d{1,2})[./-](\d{1,2})(?!\d)")
+_DMY = re.compile(r"(?<!\d)(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?!\d)")
+_TIME = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)")
+_WORD_DATE = re.compile(r"(?<!\d)(\d{1,2})\s+([^\d\s]+(?:\s[^\d\s]+)?)\s+(\d{4})(?!\d)")
+_DAY_MONTH = re.compile(r"(?<!\d)(\d{1,2})\s+([^\d\s،,.]+(?:\s[^\d\s،,.]+)?)")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?")
+
+
+def find_date(text: str, tz_name: str | None = None) -> datetime | None:
+    """The first date (and time, when given) in ``text``, aware in ``tz_name`` unless it has an offset."""
+    text = text.translate(_ARABIC_DIGITS)
+    iso = _ISO.search(text)
+    if iso:
+        try:
+            parsed = datetime.fromisoformat(iso.group(0).replace("Z", "+00:00"))
+        except ValueError:
+            parsed = None
+        if parsed is not None:
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=_zone(tz_name))
+    day = _day(text)
+    if day is None:
+        return None
+    year, month, dom = day
+    hour = minute = second = 0
+    clock = _TIME.search(text)
+    if clock:
+        hour, minute = int(clock.group(1)), int(clock.group(2))
+        second = int(clock.group(3) or 0)
+    try:
+        return datetime(year, month, dom, hour, minute, second, tzinfo=_zone(tz_name))
+    except ValueError:
+        return None
+
+
+def looks_like_date_line(line: str) -> bool:
+    """A short line that is mostly a date (the byline stamp of a news page)."""
+    text = line.translate(_ARABIC_DIGITS)
+    if len(text.split()) > 8 or _day(text) is None and not _ISO.search(text):
+        return False
+    letters = sum(ch.isalpha() for ch in text)
+    return letters <= 30
+
+
+def mentioned_days(text: str) -> list[tuple[int, int]]:
+    """``(month, day)`` of every calendar day named in ``text`` (``20 كانون الثاني``، ``26/1/2022``)."""
+    text = text.translate(_ARABIC_DIGITS)
+    found: list[tuple[int, int]] = []
+    months = lexicon.page().months
+    for m in _DAY_MONTH.finditer(text):
+        words_after = m.group(2).split()
+        month = months.get(normalise(" ".join(words_after[:2]))) or months.get(normalise(words_after[0]))
+        if month and 1 <= int(m.group(1)) <= 31:
+            found.append((month, int(m.group(1))))
+    for m in _YMD.finditer(text):
+        found.append((int(m.group(2)), int(m.group(3))))
+    for m in _DMY.finditer(text):
+        found.append((int(m.group(2)), int(m.group(1))))
+    return found
+
+
+def _day(text: str) -> tuple[int, int, int] | None:
+    if m := _YMD.search(text):
+        return int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if m := _DMY.search(text):
+        return int(m.group(3)), int(m.group(2)), int(m.group(1))
+    months = lexicon.page().months
+    for m in _WORD_DATE.finditer(text):
+        month = months.get(normalise(m.group(2)))
+        if month is None:
+            month = months.get(normalise(m.group(2).split()[0]))
+        if month:
+            return int(m.group(3)), month, int(m.group(1))
+    return None
+
+
+def _zone(tz_name: str | None) -> timezone | ZoneInfo:
+    name = tz_name or lexicon.page().default_timezone
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone(timedelta(0))
+
+
+def timezone_for(place: str | None) -> str | None:
+    """The IANA zone of a dateline place, when ``page.json`` knows it."""
+    if not place:
+        return None
+    return lexicon.page().place_timezones.get(normalise(place))

@@ -1,0 +1,136 @@
+"""The editable word lists (``bot/data/*.json``), loaded once and folded for matching."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from bot.article.arabic import normalise, normalise_word
+
+
+def _load(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(resources.files("bot.data").joinpath(name).read_text("utf-8"))
+    return data
+
+
+def _forms(words: list[str], prefixes: tuple[str, ...] = ("", "و", "ف")) -> frozenset[str]:
+    out: set[str] = set()
+    for word in words:
+        base = normalise_word(word)
+        out.update(prefix + base for prefix in prefixes)
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """One organisation of ``organisations.json``."""
+
+    id: str
+    name: str
+    english: str
+    command: str
+    names: tuple[tuple[str, ...], ...]
+    short: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Speech:
+    """Folded speech vocabulary."""
+
+    verbs: frozenset[str]
+    participles: frozenset[str]
+    ambiguous: frozenset[str]
+    complements: frozenset[str]
+    complement_lead_ins: frozenset[str]
+    according_to: frozenset[str]
+    refer_back: tuple[tuple[str, ...], ...]
+    subject_stops: frozenset[str]
+    honorifics: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    """Folded page vocabulary."""
+
+    promo_words: tuple[tuple[str, ...], ...]
+    promo_hints: tuple[tuple[str, ...], ...]
+    source_labels: frozenset[str]
+    months: dict[str, int]
+    place_timezones: dict[str, str]
+    default_timezone: str
+    toll_words: frozenset[str]
+    stopwords: frozenset[str]
+
+
+def _phrases(items: list[str]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(normalise(item).split()) for item in items if normalise(item))
+
+
+@cache
+def speech() -> Speech:
+    """The speech vocabulary."""
+    raw = _load("speech.json")
+    return Speech(
+        verbs=_forms(raw["verbs"]),
+        participles=_forms(raw["participles"]),
+        ambiguous=_forms(raw["ambiguous"]),
+        complements=_forms(raw["complements"], ("",)),
+        complement_lead_ins=_forms(raw["complement_lead_ins"], ("",)),
+        according_to=_forms(raw["according_to"]),
+        refer_back=_phrases(raw["refer_back"]),
+        subject_stops=_forms(raw["subject_stops"], ("",)),
+        honorifics=_phrases(raw["honorifics"]),
+    )
+
+
+@cache
+def organisations() -> tuple[Organisation, ...]:
+    """Known organisations, in file order."""
+    raw = _load("organisations.json")
+    return tuple(
+        Organisation(
+            id=item["id"],
+            name=item["name"],
+            english=item.get("english", item["name"]),
+            command=item.get("command", item["id"]),
+            names=_phrases([item["name"], *item.get("names", [])]),
+            short=_phrases(item.get("short", [])),
+        )
+        for item in raw["organisations"]
+    )
+
+
+@cache
+def organisation_kinds() -> tuple[tuple[str, ...], ...]:
+    """Head words that mark an organisation."""
+    return _phrases(_load("organisations.json")["kinds"])
+
+
+@cache
+def page() -> Page:
+    """The page vocabulary."""
+    raw = _load("page.json")
+    return Page(
+        promo_words=_phrases(raw["promo_words"]),
+        promo_hints=_phrases(raw["promo_hints"]),
+        source_labels=frozenset(normalise(s) for s in raw["source_labels"]),
+        months={normalise(k): v for k, v in raw["months"].items()},
+        place_timezones={normalise(k): v for k, v in raw["place_timezones"].items()},
+        default_timezone=raw["default_timezone"],
+        toll_words=frozenset(normalise(w) for w in raw["toll_words"]),
+        stopwords=frozenset(normalise(w) for w in raw["stopwords"]),
+    )
+
+
+def contains_phrase(haystack: list[str] | tuple[str, ...], phrase: tuple[str, ...]) -> int:
+    """Index where ``phrase`` starts inside ``haystack`` (whole words), or -1."""
+    n = len(phrase)
+    if not n:
+        return -1
+    for i in range(len(haystack) - n + 1):
+        if tuple(haystack[i : i + n]) == phrase:
+            return i
+    return -1

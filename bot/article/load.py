@@ -1,0 +1,108 @@
+"""Entry points of the article core: a path, bytes or text -> :class:`Article`.
+
+The format is detected from the content: JSON written by ``python -m bot parse`` (loaded back
+as is), an HTML page, or scraped plain text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.article import dates
+from bot.article.decode import decode
+from bot.article.htmlpage import extract, looks_like_html
+from bot.article.layout import read_layout
+from bot.article.model import Article, Dateline, content_id
+from bot.article.quotes import find_statements
+from bot.article.speakers import resolve
+from bot.article.sources import credited_sources
+from bot.article.summary import DEFAULT_MAX_CHARS, DEFAULT_MAX_SENTENCES, summarise
+from bot.errors import SourceError
+
+DEFAULT_ARTICLE = Path(__file__).resolve().parent.parent / "data" / "article.txt"
+
+
+def load_article(
+    path: Path | str | None = None,
+    *,
+    max_summary_sentences: int = DEFAULT_MAX_SENTENCES,
+    max_summary_chars: int = DEFAULT_MAX_CHARS,
+) -> Article:
+    """Read and parse the article at ``path`` (the bundled article when ``None``)."""
+    file = Path(path) if path is not None else DEFAULT_ARTICLE
+    name = str(file)
+    if not file.exists():
+        raise SourceError(name, "no such file")
+    if file.is_dir():
+        raise SourceError(name, "this is a directory, not an article file")
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise SourceError(name, f"cannot read the file ({exc.strerror or exc})") from None
+    return parse_bytes(
+        data, path=name, max_summary_sentences=max_summary_sentences, max_summary_chars=max_summary_chars
+    )
+
+
+def parse_bytes(
+    data: bytes,
+    *,
+    path: str | None = None,
+    max_summary_sentences: int = DEFAULT_MAX_SENTENCES,
+    max_summary_chars: int = DEFAULT_MAX_CHARS,
+) -> Article:
+    """Decode and parse raw file content."""
+    return parse_text(
+        decode(data, path=path),
+        path=path,
+        max_summary_sentences=max_summary_sentences,
+        max_summary_chars=max_summary_chars,
+    )
+
+
+def parse_text(
+    text: str,
+    *,
+    path: str | None = None,
+    max_summary_sentences: int = DEFAULT_MAX_SENTENCES,
+    max_summary_chars: int = DEFAULT_MAX_CHARS,
+) -> Article:
+    """Parse decoded text: JSON article, HTML page or scraped text."""
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped.startswith("{"):
+        article = Article.from_json(stripped, path=path)
+        return article.model_copy(update={"source_format": "json"})
+    url: str | None = None
+    if looks_like_html(stripped):
+        page = extract(stripped)
+        published = dates.find_date(page.published) if page.published else None
+        layout = read_layout(page.lines, path=path, title_hint=page.title, published_hint=published)
+        url = page.url
+        source_format = "html"
+    else:
+        layout = read_layout(text.splitlines(), path=path)
+        source_format = "text"
+    paragraphs = layout.paragraphs
+    full_text = "\n".join(paragraphs)
+    statements = resolve(find_statements(paragraphs), full_text)
+    summary = summarise(
+        paragraphs,
+        statements,
+        max_sentences=max_summary_sentences,
+        max_chars=max_summary_chars,
+        published=layout.published,
+    )
+    sources = list(dict.fromkeys([*layout.credited_sources, *credited_sources(paragraphs)]))
+    return Article(
+        id=content_id(layout.title, paragraphs),
+        title=layout.title,
+        published=layout.published,
+        dateline=Dateline(place=layout.dateline[0], agency=layout.dateline[1]) if layout.dateline else None,
+        credited_sources=tuple(sources),
+        paragraphs=tuple(paragraphs),
+        statements=tuple(statements),
+        summary=tuple(summary),
+        outlet=layout.dateline[1] if layout.dateline else None,
+        url=url,
+        source_format=source_format,
+    )

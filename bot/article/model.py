@@ -1,0 +1,104 @@
+"""The typed Article every other layer renders: frozen, and JSON both ways.
+
+The JSON contract (``python -m bot parse``) is the model's own serialisation::
+
+    {"id", "title", "published", "dateline": {"place", "agency"} | null, "credited_sources",
+     "paragraphs", "statements": [{"text", "form", "speaker", "org", "paragraph", ...}], "summary", ...}
+
+A newsroom may correct a speaker by hand in that JSON and load it back with
+:meth:`Article.from_json`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bot.errors import ArticleFormatError
+
+StatementForm = Literal["direct", "reported"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Dateline(_Frozen):
+    """Where the story was filed and by which agency: ``بغداد – ناس``."""
+
+    place: str
+    agency: str
+
+
+class Statement(_Frozen):
+    """One thing the article attributes to someone."""
+
+    text: str
+    form: StatementForm
+    speaker: str
+    org: str | None = None
+    org_id: str | None = None
+    role: str | None = None
+    paragraph: int = Field(ge=0, description="index into Article.paragraphs")
+
+
+class Article(_Frozen):
+    """A parsed news article."""
+
+    id: str
+    title: str
+    published: datetime | None = None
+    dateline: Dateline | None = None
+    credited_sources: tuple[str, ...] = ()
+    paragraphs: tuple[str, ...]
+    statements: tuple[Statement, ...] = ()
+    summary: tuple[str, ...] = ()
+    outlet: str | None = None
+    url: str | None = None
+    source_format: Literal["text", "html", "json"] = "text"
+
+    def to_json(self, *, indent: int | None = 1) -> str:
+        """The article as JSON text (UTF-8 friendly: Arabic is not escaped)."""
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=indent)
+
+    @classmethod
+    def from_json(cls, text: str | bytes, *, path: str | None = None) -> Article:
+        """Load an article written by :meth:`to_json` (possibly corrected by hand)."""
+        try:
+            data = json.loads(text)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ArticleFormatError(path, f"not valid JSON ({exc})") from None
+        if isinstance(data, dict) and not data.get("id"):
+            data["id"] = content_id(data.get("title", ""), data.get("paragraphs") or [])
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise ArticleFormatError(path, f"not an article: {where}: {first['msg']}") from None
+
+    @property
+    def sources(self) -> dict[str, list[Statement]]:
+        """Statements grouped by organisation (or by speaker when there is none), in article order."""
+        groups: dict[str, list[Statement]] = {}
+        for statement in self.statements:
+            groups.setdefault(statement.org or statement.speaker, []).append(statement)
+        return groups
+
+
+def content_id(title: str, paragraphs: list[str] | tuple[str, ...]) -> str:
+    """A stable id derived from the content: the same text always gets the same id.
+
+    Twelve hex digits of SHA-256 over the title and paragraphs: short enough for callback data
+    and deep links, and it changes whenever the text does.
+    """
+    digest = hashlib.sha256()
+    digest.update(title.strip().encode())
+    for paragraph in paragraphs:
+        digest.update(b"\n\n")
+        digest.update(paragraph.strip().encode())
+    return digest.hexdigest()[:12]

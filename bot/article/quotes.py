@@ -1,0 +1,256 @@
+"""Statements: who the article says said what, direct (in quote marks) or reported.
+
+A statement is anchored on a speech verb (``قال``، ``أكد``، ``أشار``… with their prefixes and
+forms, see ``bot/data/speech.json``) or a participle (``مبينا``، ``مشيرا``…) that continues the
+same speaker, and needs a complement: ``أن``/``إن`` (with a pronoun or a lead-in such as
+``إلى أن``), a colon, or a quotation right after the speaker. Without a complement nothing is a
+statement, so an ambiguous word such as ``بين`` ("between") never becomes one by accident.
+Quoted names (``"ناس"``، ``«النصرة»``) are not statements: a quotation counts only in the
+complement position.
+
+This module finds raw statements (text, form, the speaker's words as written); speaker and
+organisation resolution across the article lives in :mod:`bot.article.speakers`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.article import lexicon
+from bot.article.arabic import normalise_word
+from bot.article.sentences import QuoteSpan, quote_spans, sentence_bounds
+
+_TOKEN = re.compile(r"(?:\w|[\u0610-\u061a\u064b-\u065f\u0670\u0640])+|\S")
+_COMMAS = {"،", ",", "؛", ";"}
+_TRAILING = " \t.،,؛;:-–—"
+_MAX_SUBJECT_WORDS = 14
+_COMPLEMENT_WINDOW = 40
+
+
+@dataclass(frozen=True)
+class RawStatement:
+    """A statement as found in one sentence, before speakers are resolved."""
+
+    text: str
+    form: str
+    subject: str | None
+    paragraph: int
+    continues: bool
+
+
+@dataclass
+class _Token:
+    text: str
+    start: int
+    end: int
+    norm: str
+    quote: QuoteSpan | None = None
+    opens: bool = False
+
+    @property
+    def is_word(self) -> bool:
+        return bool(self.norm)
+
+
+def find_statements(paragraphs: list[str] | tuple[str, ...]) -> list[RawStatement]:
+    """Every statement in the paragraphs, in article order."""
+    found: list[RawStatement] = []
+    for index, paragraph in enumerate(paragraphs):
+        for start, end in sentence_bounds(paragraph):
+            found.extend(_sentence_statements(paragraph[start:end], index))
+    return found
+
+
+def _tokenise(sentence: str) -> list[_Token]:
+    spans = quote_spans(sentence)
+    tokens: list[_Token] = []
+    for match in _TOKEN.finditer(sentence):
+        text = match.group(0)
+        token = _Token(text, match.start(), match.end(), normalise_word(text))
+        for span in spans:
+            if span.start <= token.start <= span.end:
+                token.quote = span
+                token.opens = token.start == span.start
+                break
+        tokens.append(token)
+    return tokens
+
+
+def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
+    tokens = _tokenise(sentence)
+    speech = lexicon.speech()
+    out: list[RawStatement] = []
+    i = 0
+    consumed_to = -1
+    while i < len(tokens):
+        token = tokens[i]
+        if token.quote is not None or token.start < consumed_to:
+            i += 1
+            continue
+        is_verb = token.norm in speech.verbs
+        is_participle = token.norm in speech.participles
+        if not (is_verb or is_participle):
+            i += 1
+            continue
+        subject_end = i + 1
+        subject: str | None = None
+        if is_verb:
+            subject_end = _subject_end(tokens, i + 1)
+            if subject_end > i + 1:
+                subject = sentence[tokens[i + 1].start : tokens[subject_end - 1].end].strip(_TRAILING)
+        found = _complement(sentence, tokens, subject_end, has_subject=subject is not None)
+        if found is None:
+            i += 1
+            continue
+        text, form, end_char = found
+        text = text.strip(_TRAILING)
+        if len(text.split()) >= 2:
+            out.append(RawStatement(text, form, subject, paragraph, continues=subject is None))
+        consumed_to = end_char
+        i += 1
+    if not out:
+        according = _according_to(sentence, tokens, paragraph)
+        if according:
+            out.append(according)
+    return out
+
+
+def _subject_end(tokens: list[_Token], start: int) -> int:
+    """Index just past the verb's subject (``start`` when the verb has none)."""
+    speech = lexicon.speech()
+    j = start
+    words = 0
+    while j < len(tokens):
+        token = tokens[j]
+        if token.quote is not None or token.text in _COMMAS or token.text in ":()[]":
+            break
+        if token.norm in speech.complements or token.norm in speech.subject_stops:
+            break
+        if token.norm in speech.verbs or token.norm in speech.participles:
+            break
+        if token.is_word:
+            words += 1
+            if words > _MAX_SUBJECT_WORDS:
+                return start
+        j += 1
+    return j
+
+
+def _complement(
+    sentence: str, tokens: list[_Token], start: int, *, has_subject: bool
+) -> tuple[str, str, int] | None:
+    """Find what was said after the verb (and its subject): ``(text, form, end_char)``."""
+    speech = lexicon.speech()
+    limit = min(len(tokens), start + _COMPLEMENT_WINDOW)
+    j = start
+    if has_subject and j < len(tokens) and tokens[j].opens:
+        return _direct(sentence, tokens[j])
+    while j < limit:
+        token = tokens[j]
+        if token.quote is not None:
+            j = _skip_quote(tokens, j)
+            continue
+        if token.norm in speech.verbs and j > start:
+            return None
+        if token.text == ":":
+            nxt = j + 1
+            if nxt < len(tokens) and tokens[nxt].opens:
+                return _direct(sentence, tokens[nxt])
+            return _reported(sentence, tokens, nxt, form="direct")
+        lead_in = token.norm in speech.complement_lead_ins and j + 1 < len(tokens)
+        if token.norm in speech.complements or (lead_in and tokens[j + 1].norm in speech.complements):
+            k = j + 2 if lead_in else j + 1
+            while k < len(tokens) and tokens[k].text in _COMMAS:
+                k += 1
+            if k < len(tokens) and tokens[k].opens:
+                return _direct(sentence, tokens[k])
+            return _reported(sentence, tokens, k, form="reported")
+        j += 1
+    return None
+
+
+def _skip_quote(tokens: list[_Token], j: int) -> int:
+    span = tokens[j].quote
+    while j < len(tokens) and tokens[j].quote is span:
+        j += 1
+    return j
+
+
+def _direct(sentence: str, opener: _Token) -> tuple[str, str, int] | None:
+    assert opener.quote is not None
+    a, b = opener.quote.inner
+    return sentence[a:b], "direct", opener.quote.end + 1
+
+
+def _reported(sentence: str, tokens: list[_Token], k: int, *, form: str) -> tuple[str, str, int] | None:
+    """Reported speech from token ``k`` to the end of its clause."""
+    if k >= len(tokens):
+        return None
+    speech = lexicon.speech()
+    end = len(tokens)
+    for j in range(k, len(tokens)):
+        token = tokens[j]
+        if token.quote is not None or token.text not in _COMMAS or j + 1 >= len(tokens):
+            continue
+        nxt = tokens[j + 1]
+        if nxt.norm in speech.participles or nxt.norm in speech.according_to:
+            end = j
+            break
+    start_char = tokens[k].start
+    end_char = tokens[end - 1].end if end > k else start_char
+    text = sentence[start_char:end_char]
+    # A clause that is only a lead-in and one long quotation is that quotation, said directly.
+    inner = [t for t in tokens[k:end] if t.is_word]
+    quoted = [t for t in inner if t.quote is not None]
+    if quoted:
+        span = quoted[0].quote
+        assert span is not None
+        lead = [t for t in inner if t.quote is None and t.start < span.start]
+        tail = [t for t in inner if t.quote is None and t.start > span.end]
+        if len(lead) <= 3 and not tail and len([t for t in quoted if t.quote is span]) >= 4:
+            a, b = span.inner
+            return sentence[a:b], "direct", span.end + 1
+    return text, form, end_char
+
+
+def _according_to(sentence: str, tokens: list[_Token], paragraph: int) -> RawStatement | None:
+    """``بحسب X، فإن ...`` at the start, or ``...، بحسب X`` at the end of a sentence with no verb."""
+    speech = lexicon.speech()
+    words = [t for t in tokens if t.is_word]
+    if not words:
+        return None
+    first = words[0]
+    if first.norm in speech.according_to and first.quote is None:
+        comma = next((t for t in tokens if t.text in _COMMAS and t.start > first.end), None)
+        if comma is None:
+            return None
+        source = sentence[first.end : comma.start].strip(_TRAILING)
+        source = re.sub(r"^(?:ل|لـ)\s*", "", source)
+        rest = [t for t in tokens if t.start > comma.start]
+        while rest and (rest[0].norm in speech.complements or rest[0].text in _COMMAS):
+            rest = rest[1:]
+        if not rest or not source or source.startswith(('"', "«")):
+            return None
+        text = sentence[rest[0].start :].strip(_TRAILING)
+        return RawStatement(text, "reported", _strip_lam(source), paragraph, continues=False)
+    for j, token in enumerate(tokens):
+        if token.text in _COMMAS and j + 1 < len(tokens) and tokens[j + 1].norm in speech.according_to:
+            source = sentence[tokens[j + 1].end :].strip(_TRAILING)
+            if not source or source[0] in "\"«“" or re.search(r"[A-Za-z]", source):
+                return None
+            if len(source.split()) > 8:
+                return None
+            text = sentence[: token.start].strip(_TRAILING)
+            return RawStatement(text, "reported", _strip_lam(source), paragraph, continues=False)
+    return None
+
+
+def _strip_lam(source: str) -> str:
+    """``لبيان المرصد`` -> ``بيان المرصد``: the preposition of ``وفقا لـ`` is not part of the name."""
+    source = source.strip()
+    if source.startswith("لـ"):
+        return source[2:].strip()
+    if source.startswith("لل"):
+        return "ال" + source[2:]
+    return source

@@ -1,0 +1,218 @@
+"""Who said it: resolving the speaker of each statement and the organisation they speak for.
+
+- A verb with no subject (``وأضاف``، ``وتابع``) continues the previous speaker, and so do
+  ``المصدر ذاته`` / ``البيان`` and the other phrases of ``speech.json``'s ``refer_back``.
+- Mentions of one party are merged: a short form (``المرصد``، ``برينان``) joins the fuller one it
+  is part of, and a role mentioned alone joins the later mention of the same role with a name
+  (``قائد قوة المهام المشتركة … اللواء جون برينان``). The fullest form names them all.
+- The organisation comes from ``organisations.json`` (names matched inside the speaker's words,
+  short names only on their own), else from the article's own wording when the speaker's words
+  hold an organisation head word (``مدير المرصد العراقي…``), else it is ``None``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.article import lexicon
+from bot.article.arabic import normalise, words
+from bot.article.lexicon import Organisation, contains_phrase
+from bot.article.model import Statement
+from bot.article.quotes import RawStatement
+
+_MERGE_SHARE = 0.7
+
+
+@dataclass
+class _Party:
+    """One speaker as the article names them, across mentions."""
+
+    mentions: list[str] = field(default_factory=list)
+    merged_into: _Party | None = None
+
+    def root(self) -> _Party:
+        party = self
+        while party.merged_into is not None:
+            party = party.merged_into
+        return party
+
+    @property
+    def fullest(self) -> str:
+        return max(self.mentions, key=lambda m: (len(words(m)), len(m)))
+
+    def stems(self) -> set[str]:
+        return set().union(*(_stems(m) for m in self.mentions))
+
+
+def _stem(word: str) -> str:
+    for prefix in ("وال", "بال", "لل", "ال", "و"):
+        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+            word = word[len(prefix) :]
+            break
+    for suffix in ("ات", "ه", "ون", "ين"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            return word[: -len(suffix)]
+    return word
+
+
+def _stems(text: str) -> set[str]:
+    return {_stem(w) for w in words(text) if len(w) > 1}
+
+
+def resolve(raw: list[RawStatement], full_text: str) -> list[Statement]:
+    """Attach a resolved speaker, role and organisation to every raw statement."""
+    speech = lexicon.speech()
+    parties: list[_Party] = []
+    owners: list[_Party | None] = []
+    last: _Party | None = None
+    for item in raw:
+        party: _Party | None
+        if item.subject is None or _refers_back(item.subject, speech.refer_back):
+            party = last
+        else:
+            party = _match(parties, item.subject)
+            if party is None:
+                party = _Party([item.subject])
+                parties.append(party)
+            else:
+                party.mentions.append(item.subject)
+        owners.append(party)
+        if party is not None:
+            last = party
+    parties = _merge_roles(parties, owners)
+    statements: list[Statement] = []
+    seen: set[tuple[str, str]] = set()
+    for item, party in zip(raw, owners, strict=True):
+        if party is None:
+            continue
+        party = party.root()
+        fullest = party.fullest
+        speaker, role = split_role(fullest)
+        org, org_id = organisation_of(fullest, full_text)
+        key = (normalise(item.text), normalise(speaker))
+        if key in seen:
+            continue
+        seen.add(key)
+        statements.append(
+            Statement(
+                text=item.text,
+                form="direct" if item.form == "direct" else "reported",
+                speaker=speaker,
+                role=role,
+                org=org,
+                org_id=org_id,
+                paragraph=item.paragraph,
+            )
+        )
+    return statements
+
+
+def _refers_back(subject: str, phrases: tuple[tuple[str, ...], ...]) -> bool:
+    subject_words = tuple(words(subject))
+    return any(subject_words == phrase for phrase in phrases)
+
+
+def _match(parties: list[_Party], subject: str) -> _Party | None:
+    """The most recent party this mention belongs to (shorter form or fuller form of it)."""
+    mine = _stems(subject)
+    if not mine:
+        return None
+    for party in reversed(parties):
+        theirs = party.stems()
+        if len(mine & theirs) / len(mine) >= _MERGE_SHARE:
+            return party
+        if len(mine & theirs) / len(theirs) >= _MERGE_SHARE:
+            return party
+    return None
+
+
+def _merge_roles(parties: list[_Party], owners: list[_Party | None]) -> list[_Party]:
+    """Merge parties whose mentions turn out to be the same (a role alone, later with a name)."""
+    for i, party in enumerate(parties):
+        if party.merged_into is not None:
+            continue
+        for j in range(i + 1, len(parties)):
+            other = parties[j]
+            if other.merged_into is not None:
+                continue
+            a, b = party.stems(), other.stems()
+            if not a or not b:
+                continue
+            if len(a & b) / min(len(a), len(b)) >= _MERGE_SHARE:
+                other.mentions.extend(party.mentions)
+                party.merged_into = other
+                break
+    return parties
+
+
+def split_role(fullest: str) -> tuple[str, str | None]:
+    """``قائد قوة … اللواء جون برينان`` -> (``اللواء جون برينان``, ``قائد قوة …``)."""
+    tokens = fullest.split()
+    folded = [normalise(t) for t in tokens]
+    for honorific in lexicon.speech().honorifics:
+        at = contains_phrase(folded, honorific)
+        if at > 0:
+            role = " ".join(tokens[:at]).strip(" ،,-–—")
+            return " ".join(tokens[at:]), role or None
+    return fullest, None
+
+
+def organisation_of(speaker: str, full_text: str) -> tuple[str | None, str | None]:
+    """``(organisation name, organisation id)`` for a speaker's fullest mention."""
+    folded = words(speaker)
+    best: tuple[int, Organisation] | None = None
+    for org in lexicon.organisations():
+        for name in org.names:
+            at = contains_phrase(folded, name)
+            if at >= 0 and (best is None or at < best[0]):
+                best = (at, org)
+    if best is not None:
+        return best[1].name, best[1].id
+    for org in lexicon.organisations():
+        if tuple(folded) in org.short:
+            fuller = _fuller_mention(folded, org, full_text)
+            if fuller is None:
+                return org.name, org.id
+            return fuller, None
+    for kind in lexicon.organisation_kinds():
+        at = contains_phrase(folded, kind)
+        if at >= 0:
+            tokens = speaker.split()
+            name, _role = split_role(speaker)
+            body = tokens[at:] if name == speaker else speaker[: speaker.find(name)].split()[at:]
+            org_text = " ".join(body).strip(" ،,-–—")
+            return (org_text or None), None
+    return None, None
+
+
+def _fuller_mention(short: list[str], org: Organisation, full_text: str) -> str | None:
+    """Another body the article names with the same head word (``المرصد العراقي`` beside ``المرصد``).
+
+    Returns that fuller name when the article names exactly one such body and it is not one of
+    ``org``'s own names, so a bare ``المرصد`` then means that body.
+    """
+    speech = lexicon.speech()
+    text_words = words(full_text)
+    n = len(short)
+    others: set[str] = set()
+    own = False
+    for i in range(len(text_words) - n):
+        if text_words[i : i + n] != short:
+            continue
+        tail: list[str] = []
+        for word in text_words[i + n : i + n + 4]:
+            if word in speech.subject_stops or word in speech.complements or word in speech.verbs:
+                break
+            if word.isdigit():
+                break
+            tail.append(word)
+        if not tail:
+            continue
+        candidate = tuple(short + tail)
+        if any(contains_phrase(candidate, name) >= 0 for name in org.names):
+            own = True
+        elif _stem(tail[0]) not in {_stem(w) for name in org.names for w in name}:
+            others.add(" ".join(candidate[: n + min(len(tail), 3)]))
+    if own or len(others) != 1:
+        return None
+    return others.pop()

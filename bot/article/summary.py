@@ -1,0 +1,126 @@
+"""Extractive summary: whole sentences of the article, verbatim, in article order.
+
+It says what happened, who says what, and the toll, within a budget (3 sentences, 700
+characters by default):
+
+1. the lead, the article's first sentence (news writing puts the main fact there);
+2. what happened when: the first sentence that dates an event on a day other than the day of
+   publication (``يوم 20 كانون الثاني``), which is where a report tells the event itself;
+3. the toll: the first sentence in the article's own voice that counts the dead or wounded;
+4. the most central remaining sentences (sharing the most content words with the rest of the
+   article, per square root of their length) that still fit.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.article import dates, lexicon
+from bot.article.arabic import normalise, words
+from bot.article.model import Statement
+from bot.article.sentences import split_sentences
+
+DEFAULT_MAX_SENTENCES = 3
+DEFAULT_MAX_CHARS = 700
+_NUMBER = re.compile(r"\d")
+_MIN_WORDS = 5
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    order: int
+    text: str
+    norm_words: tuple[str, ...]
+    quoted_share: float
+
+
+def summarise(
+    paragraphs: list[str] | tuple[str, ...],
+    statements: list[Statement] | tuple[Statement, ...] = (),
+    *,
+    max_sentences: int = DEFAULT_MAX_SENTENCES,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    published: datetime | None = None,
+) -> list[str]:
+    """Pick summary sentences; joined with spaces they stay within ``max_chars``."""
+    candidates = _candidates(paragraphs, statements)
+    if not candidates or max_sentences <= 0:
+        return []
+    chosen: list[_Candidate] = []
+
+    def fits(candidate: _Candidate) -> bool:
+        total = sum(len(c.text) + 1 for c in chosen) + len(candidate.text)
+        return candidate not in chosen and len(chosen) < max_sentences and total <= max_chars
+
+    lead = candidates[0]
+    if fits(lead):
+        chosen.append(lead)
+    event = _event(candidates, published)
+    if event is not None and fits(event):
+        chosen.append(event)
+    toll = _toll(candidates)
+    if toll is not None and fits(toll):
+        chosen.append(toll)
+    weights = _weights(candidates)
+    ranked = sorted(candidates, key=lambda c: -_centrality(c, weights))
+    for candidate in ranked:
+        if fits(candidate):
+            chosen.append(candidate)
+    return [c.text for c in sorted(chosen, key=lambda c: c.order)]
+
+
+def _candidates(
+    paragraphs: list[str] | tuple[str, ...], statements: list[Statement] | tuple[Statement, ...]
+) -> list[_Candidate]:
+    quoted = [set(words(s.text)) for s in statements]
+    out: list[_Candidate] = []
+    for paragraph in paragraphs:
+        for sentence in split_sentences(paragraph):
+            norm = tuple(words(sentence))
+            if len(norm) < _MIN_WORDS:
+                continue
+            share = max((len(set(norm) & q) / len(set(norm)) for q in quoted), default=0.0)
+            out.append(_Candidate(len(out), sentence, norm, share))
+    return out
+
+
+def _event(candidates: list[_Candidate], published: datetime | None) -> _Candidate | None:
+    today = (published.month, published.day) if published else None
+    for candidate in candidates[1:]:
+        if any(day != today for day in dates.mentioned_days(candidate.text)):
+            return candidate
+    return None
+
+
+def _toll(candidates: list[_Candidate]) -> _Candidate | None:
+    vocab = lexicon.page()
+    tolls = [
+        c
+        for c in candidates
+        if _NUMBER.search(c.text) and any(w in vocab.toll_words for w in c.norm_words)
+    ]
+    own_voice = [c for c in tolls if c.quoted_share < 0.5]
+    return (own_voice or tolls or [None])[0]
+
+
+def _weights(candidates: list[_Candidate]) -> Counter[str]:
+    stop = lexicon.page().stopwords
+    counts: Counter[str] = Counter()
+    for candidate in candidates:
+        counts.update({w for w in candidate.norm_words if w not in stop and len(w) > 2})
+    return counts
+
+
+def _centrality(candidate: _Candidate, weights: Counter[str]) -> float:
+    distinct = {w for w in candidate.norm_words if w in weights}
+    score = sum(weights[w] - 1 for w in distinct)
+    return score / math.sqrt(len(candidate.norm_words))
+
+
+def normalised_summary(summary: list[str]) -> str:
+    """The summary folded for comparisons in tests and search."""
+    return normalise(" ".join(summary))

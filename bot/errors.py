@@ -1,0 +1,58 @@
+"""The project's exception tree, in one place.
+
+::
+
+    BotError                      base of everything this package raises on purpose
+    ├── ArticleError              an article could not be turned into an Article
+    │   ├── SourceError           the file itself: missing, a directory, unreadable, empty, binary
+    │   ├── EncodingError         bytes that are neither UTF-8 nor Windows-1256
+    │   └── NoBodyError           a text with no recognisable article body
+    ├── ArticleFormatError        a JSON article that does not match the model
+    ├── ConfigError               settings missing or invalid (no token, bad mode...)
+    └── StoreError                the persistent store failed or has an unknown schema
+
+Each error carries a message meant for a person; the command line prints it on one line
+and exits with status 2, the bot logs it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class BotError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class ArticleError(BotError):
+    """An article could not be read or understood."""
+
+    def __init__(self, path: Path | str | None, problem: str) -> None:
+        self.path = str(path) if path is not None else None
+        self.problem = problem
+        where = f"{self.path}: " if self.path else ""
+        super().__init__(f"{where}{problem}")
+
+
+class SourceError(ArticleError):
+    """The file is missing, a directory, unreadable, empty or binary."""
+
+
+class EncodingError(ArticleError):
+    """The bytes decode neither as UTF-8 (with or without BOM) nor as Windows-1256."""
+
+
+class NoBodyError(ArticleError):
+    """The text holds no recognisable article body."""
+
+
+class ArticleFormatError(ArticleError):
+    """A JSON article that does not match the Article model."""
+
+
+class ConfigError(BotError):
+    """Settings are missing or invalid."""
+
+
+class StoreError(BotError):
+    """The persistent store failed or holds an unknown schema."""
