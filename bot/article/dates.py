@@ -47,7 +47,7 @@ def find_date(text: str, tz_name: str | None = None) -> datetime | None:
 def looks_like_date_line(line: str) -> bool:
     """A short line that is mostly a date (the byline stamp of a news page)."""
     text = line.translate(_ARABIC_DIGITS)
-    if len(text.split()) > 8 or _day(text) is None and not _ISO.search(text):
+    if len(text.split()) > 8 or (_day(text) is None and not _ISO.search(text)):
         return False
     letters = sum(ch.isalpha() for ch in text)
     return letters <= 30

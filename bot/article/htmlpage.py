@@ -14,8 +14,31 @@ from html.parser import HTMLParser
 
 _SKIP = {"script", "style", "noscript", "nav", "header", "footer", "form", "aside", "svg", "iframe", "button", "select"}
 _BLOCK = {
-    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "blockquote",
-    "tr", "td", "th", "figcaption", "time", "main", "ul", "ol", "dd", "dt", "hr", "table",
+    "p",
+    "div",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "section",
+    "article",
+    "blockquote",
+    "tr",
+    "td",
+    "th",
+    "figcaption",
+    "time",
+    "main",
+    "ul",
+    "ol",
+    "dd",
+    "dt",
+    "hr",
+    "table",
 }
 _VOID = {"br", "hr", "img", "meta", "link", "input", "source", "wbr", "area", "base", "col", "embed", "track"}
 _DATE_META = ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate", "date")

@@ -153,7 +153,7 @@ def _dateline(line: str) -> tuple[str, str] | None:
     if not match:
         return None
     place = match.group("place").strip()
-    agency = match.group("agency").strip().strip("()\"«» ")
+    agency = match.group("agency").strip().strip('()"«» ')
     if not place or not agency or len(place.split()) > 3 or len(agency.split()) > 4:
         return None
     return place, agency
@@ -162,7 +162,7 @@ def _dateline(line: str) -> tuple[str, str] | None:
 def _source_label(line: str) -> str | None:
     head, sep, rest = line.partition(":")
     if sep and normalise(head) in lexicon.page().source_labels and 0 < len(rest.split()) <= 6:
-        return rest.strip().strip("\"«»")
+        return rest.strip().strip('"«»')
     return None
 
 

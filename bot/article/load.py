@@ -6,6 +6,7 @@ as is), an HTML page, or scraped plain text.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from bot.article import dates
@@ -14,11 +15,12 @@ from bot.article.htmlpage import extract, looks_like_html
 from bot.article.layout import read_layout
 from bot.article.model import Article, Dateline, content_id
 from bot.article.quotes import find_statements
-from bot.article.speakers import resolve
 from bot.article.sources import credited_sources
+from bot.article.speakers import resolve
 from bot.article.summary import DEFAULT_MAX_CHARS, DEFAULT_MAX_SENTENCES, summarise
 from bot.errors import SourceError
 
+_JSON_START = re.compile(r'\{\s*(?:"|\}|$)')
 DEFAULT_ARTICLE = Path(__file__).resolve().parent.parent / "data" / "article.txt"
 
 
@@ -69,7 +71,7 @@ def parse_text(
 ) -> Article:
     """Parse decoded text: JSON article, HTML page or scraped text."""
     stripped = text.lstrip("\ufeff \t\r\n")
-    if stripped.startswith("{"):
+    if _JSON_START.match(stripped):
         article = Article.from_json(stripped, path=path)
         return article.model_copy(update={"source_format": "json"})
     url: str | None = None

@@ -125,7 +125,9 @@ def _subject_end(tokens: list[_Token], start: int) -> int:
         token = tokens[j]
         if token.quote is not None or token.text in _COMMAS or token.text in ":()[]":
             break
-        if token.norm in speech.complements or token.norm in speech.subject_stops:
+        if token.norm in speech.complements:
+            break
+        if token.norm in speech.subject_stops and not _is_name_ali(token):
             break
         if token.norm in speech.verbs or token.norm in speech.participles:
             break
@@ -137,9 +139,12 @@ def _subject_end(tokens: list[_Token], start: int) -> int:
     return j
 
 
-def _complement(
-    sentence: str, tokens: list[_Token], start: int, *, has_subject: bool
-) -> tuple[str, str, int] | None:
+def _is_name_ali(token: _Token) -> bool:
+    """``علي`` (a name) folds like ``على`` (a preposition); only the written ``ى`` is the preposition."""
+    return token.norm == "علي" and not token.text.endswith("ى")
+
+
+def _complement(sentence: str, tokens: list[_Token], start: int, *, has_subject: bool) -> tuple[str, str, int] | None:
     """Find what was said after the verb (and its subject): ``(text, form, end_char)``."""
     speech = lexicon.speech()
     limit = min(len(tokens), start + _COMPLEMENT_WINDOW)
@@ -237,7 +242,7 @@ def _according_to(sentence: str, tokens: list[_Token], paragraph: int) -> RawSta
     for j, token in enumerate(tokens):
         if token.text in _COMMAS and j + 1 < len(tokens) and tokens[j + 1].norm in speech.according_to:
             source = sentence[tokens[j + 1].end :].strip(_TRAILING)
-            if not source or source[0] in "\"«“" or re.search(r"[A-Za-z]", source):
+            if not source or source[0] in '"«“' or re.search(r"[A-Za-z]", source):
                 return None
             if len(source.split()) > 8:
                 return None

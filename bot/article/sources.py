@@ -25,7 +25,7 @@ def credited_sources(paragraphs: list[str] | tuple[str, ...]) -> list[str]:
             if marker not in vocab:
                 continue
             name = match.group("quoted") or match.group("latin") or match.group("agency") or ""
-            name = name.strip("\"«»“” ")
+            name = name.strip('"«»“” ')
             if name and name not in found:
                 found.append(name)
     return found

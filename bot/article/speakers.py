@@ -177,12 +177,34 @@ def organisation_of(speaker: str, full_text: str) -> tuple[str | None, str | Non
     for kind in lexicon.organisation_kinds():
         at = contains_phrase(folded, kind)
         if at >= 0:
-            tokens = speaker.split()
-            name, _role = split_role(speaker)
-            body = tokens[at:] if name == speaker else speaker[: speaker.find(name)].split()[at:]
-            org_text = " ".join(body).strip(" ،,-–—")
-            return (org_text or None), None
+            return _organisation_phrase(speaker.split(), at, len(kind)), None
     return None, None
+
+
+def _organisation_phrase(tokens: list[str], at: int, head_len: int) -> str:
+    """The organisation's name inside a speaker's words, from its head word on.
+
+    After the head word come at most one bare word (the construct state: ``وزارة الصحة``،
+    ``قوات سوريا``) and then only definite words (``العراقي``، ``لحقوق``، ``الإنسان``); the first
+    other word starts a person's name and ends the organisation.
+    """
+    end = at + head_len
+    head_is_definite = normalise(tokens[at]).startswith("ال")
+    if not head_is_definite and end < len(tokens):
+        end += 1
+    while end < len(tokens):
+        lam_genitive = (
+            normalise(tokens[end]).startswith("ل") and end + 1 < len(tokens) and _is_definite(tokens[end + 1])
+        )
+        if not (_is_definite(tokens[end]) or lam_genitive):
+            break
+        end += 1
+    return " ".join(tokens[at:end]).strip(" ،,-–—")
+
+
+def _is_definite(token: str) -> bool:
+    word = normalise(token)
+    return word.startswith(("ال", "لل", "بال", "وال"))
 
 
 def _fuller_mention(short: list[str], org: Organisation, full_text: str) -> str | None:

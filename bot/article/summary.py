@@ -66,7 +66,8 @@ def summarise(
     if toll is not None and fits(toll):
         chosen.append(toll)
     weights = _weights(candidates)
-    ranked = sorted(candidates, key=lambda c: -_centrality(c, weights))
+    n = len(candidates)
+    ranked = sorted(candidates, key=lambda c: -_centrality(c, weights) * (1 - 0.3 * c.order / n))
     for candidate in ranked:
         if fits(candidate):
             chosen.append(candidate)
@@ -98,13 +99,10 @@ def _event(candidates: list[_Candidate], published: datetime | None) -> _Candida
 
 def _toll(candidates: list[_Candidate]) -> _Candidate | None:
     vocab = lexicon.page()
-    tolls = [
-        c
-        for c in candidates
-        if _NUMBER.search(c.text) and any(w in vocab.toll_words for w in c.norm_words)
-    ]
+    tolls = [c for c in candidates if _NUMBER.search(c.text) and any(w in vocab.toll_words for w in c.norm_words)]
     own_voice = [c for c in tolls if c.quoted_share < 0.5]
-    return (own_voice or tolls or [None])[0]
+    pool = own_voice or tolls
+    return pool[0] if pool else None
 
 
 def _weights(candidates: list[_Candidate]) -> Counter[str]:

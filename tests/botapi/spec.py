@@ -227,18 +227,30 @@ def _type_error(path: str, value: Any, types: tuple[str, ...]) -> Problem:
     )
 
 
+def _key_overlap(value: Any, type_name: str) -> int:
+    """How many keys of an object value are fields of ``type_name`` (to pick a union member)."""
+    spec = load_spec().types.get(type_name)
+    if not isinstance(value, dict) or spec is None:
+        return 0
+    return len(set(value) & set(spec.fields))
+
+
 def _check_value(value: Any, types: tuple[str, ...], path: str) -> list[Problem]:
-    """Check ``value`` against a union of spec types, returning the problems of the best match."""
-    best: list[Problem] | None = None
+    """Check ``value`` against a union of spec types, returning the problems of the best match.
+
+    The best match is the type sharing the most keys with an object value, then the one with fewest problems.
+    """
+    ranked: list[tuple[int, int, list[Problem]]] = []
     for type_name in types:
         if not _shallow_match(value, type_name):
             continue
         problems = _check_typed(value, type_name, path)
         if not problems:
             return []
-        if best is None or len(problems) < len(best):
-            best = problems
-    return best if best is not None else [_type_error(path, value, types)]
+        ranked.append((-_key_overlap(value, type_name), len(problems), problems))
+    if not ranked:
+        return [_type_error(path, value, types)]
+    return min(ranked, key=lambda item: item[:2])[2]
 
 
 def _check_typed(value: Any, type_name: str, path: str) -> list[Problem]:

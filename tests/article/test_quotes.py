@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from bot.article import parse_text
+from bot.article.quotes import find_statements
+from bot.article.speakers import resolve
+
+from .conftest import OTHER_OUTLET
+
+
+def statements(*paragraphs: str) -> list[tuple[str, str, str, str | None]]:
+    found = resolve(find_statements(list(paragraphs)), "\n".join(paragraphs))
+    return [(s.form, s.speaker, s.text, s.org) for s in found]
+
+
+def test_direct_quote_after_inna() -> None:
+    got = statements('وقال المتحدث باسم الحكومة أحمد علي، إن "الوضع تحت السيطرة الكاملة الآن".')
+    assert got == [("direct", "المتحدث باسم الحكومة أحمد علي", "الوضع تحت السيطرة الكاملة الآن", "الحكومة")]
+
+
+def test_guillemet_quote_after_colon() -> None:
+    got = statements("وقال الوزير خالد حسن: «لن نسمح بتكرار ما حدث في المدينة».")
+    assert got[0][:3] == ("direct", "الوزير خالد حسن", "لن نسمح بتكرار ما حدث في المدينة")
+
+
+def test_curly_quote_directly_after_speaker() -> None:
+    got = statements("وعن الخطة، أكد الناطق العسكري “القوات جاهزة للتعامل مع أي تهديد محتمل”.")
+    assert got[0][:3] == ("direct", "الناطق العسكري", "القوات جاهزة للتعامل مع أي تهديد محتمل")
+
+
+def test_reported_speech_forms() -> None:
+    got = statements(
+        "أوضحت الوزارة أن الطرق ستفتح غدا أمام حركة السير.",
+        "وأفاد الدفاع المدني بأن فرق الإنقاذ انتشلت جثث الضحايا.",
+        "ولفت المصدر ذاته إلى أن الأضرار كبيرة في البنية التحتية.",
+    )
+    assert [g[0] for g in got] == ["reported", "reported", "reported"]
+    assert got[0][1:3] == ("الوزارة", "الطرق ستفتح غدا أمام حركة السير")
+    assert got[1][1:3] == ("الدفاع المدني", "فرق الإنقاذ انتشلت جثث الضحايا")
+    # "المصدر ذاته" refers back to the previous speaker
+    assert got[2][1] == "الدفاع المدني"
+
+
+def test_two_quotes_joined_by_participle_give_two_statements() -> None:
+    got = statements('وقال المدير إن "العمل مستمر في المشروع"، مؤكداً أن "الافتتاح سيكون الشهر المقبل".')
+    assert [(g[0], g[1], g[2]) for g in got] == [
+        ("direct", "المدير", "العمل مستمر في المشروع"),
+        ("direct", "المدير", "الافتتاح سيكون الشهر المقبل"),
+    ]
+
+
+def test_continuation_across_sentences_and_paragraphs() -> None:
+    got = statements(
+        "وقالت الناطقة باسم المنظمة سارة يوسف إن المساعدات وصلت إلى المخيمات.",
+        "وتابعت أن توزيعها سيبدأ خلال ساعات. وبينت أن الاحتياجات ما زالت كبيرة جدا.",
+    )
+    assert [g[1] for g in got] == ["الناطقة باسم المنظمة سارة يوسف"] * 3
+
+
+def test_ambiguous_bayn_without_complement_is_not_a_statement() -> None:
+    assert statements("ووقعت اشتباكات بين القوات والمسلحين في المدينة القديمة.") == []
+    assert statements("وبين الحاضرين عدد من المسؤولين والوجهاء المحليين.") == []
+
+
+def test_names_and_facts_in_quotes_are_not_statements() -> None:
+    got = statements(
+        'وأسفرت المعارك بين "قوات سوريا الديمقراطية" وتنظيم "داعش" عن سقوط 50 قتيلا.',
+        "وتبنت «جبهة النصرة» الهجوم في بيان نشرته على موقعها.",
+    )
+    assert got == []
+
+
+def test_speaker_without_known_organisation_keeps_null() -> None:
+    got = statements("وقال شاهد عيان إن الانفجار هز الحي بأكمله عند الفجر.")
+    assert got == [("reported", "شاهد عيان", "الانفجار هز الحي بأكمله عند الفجر", None)]
+
+
+def test_short_name_joins_fuller_mention_and_known_organisation() -> None:
+    got = statements(
+        "وقال المرصد السوري لحقوق الإنسان، إن الاشتباكات استمرت طوال الليل في المنطقة.",
+        "وأكد المرصد أن عدد القتلى مرشح للارتفاع بسبب وجود جرحى.",
+    )
+    assert {g[1] for g in got} == {"المرصد السوري لحقوق الإنسان"}
+    assert {g[3] for g in got} == {"المرصد السوري لحقوق الإنسان"}
+
+
+def test_another_body_called_almarsad_is_not_the_syrian_one() -> None:
+    got = statements(
+        "وقال المرصد العراقي لحقوق الإنسان إن السجون مكتظة بشكل خطير.",
+        "وأضاف المرصد أن الزيارات ممنوعة منذ أشهر عن المعتقلين.",
+    )
+    assert {g[3] for g in got} == {"المرصد العراقي لحقوق الإنسان"}
+
+
+def test_role_then_name_are_one_person() -> None:
+    got = statements(
+        'وقال قائد الشرطة المحلية، في بيان، إنه "تم اعتقال المشتبه بهم جميعا".',
+        'وقال قائد الشرطة المحلية العميد سالم كريم إن "التحقيقات مستمرة مع الموقوفين".',
+        'وأكد كريم "لن يفلت أحد من العقاب".',
+    )
+    assert [g[1] for g in got] == ["العميد سالم كريم"] * 3
+
+
+def test_according_to_at_sentence_start() -> None:
+    got = statements("وبحسب وزارة الصحة، فإن عدد الإصابات بلغ 300 إصابة منذ بداية الشهر.")
+    assert got == [("reported", "وزارة الصحة", "عدد الإصابات بلغ 300 إصابة منذ بداية الشهر", "وزارة الصحة")]
+
+
+def test_other_outlet_article() -> None:
+    article = parse_text(OTHER_OUTLET)
+    speakers = [s.speaker for s in article.statements]
+    assert speakers[:3] == ["وزير الخارجية السوري فيصل المقداد"] * 3
+    assert "منظمة الصحة العالمية" in speakers
+    assert article.statements[0].text == "إن المنطقة تمر بمرحلة خطيرة تتطلب تعاون الجميع"
+    assert not any("نهرين" in s.text for s in article.statements)
