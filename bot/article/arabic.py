@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ALEF = re.compile("[أإآٱ]")
@@ -30,6 +31,7 @@ def normalise(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+@lru_cache(maxsize=65536)
 def normalise_word(word: str) -> str:
     """Normalise one token (punctuation around it removed)."""
     return normalise(word).replace(" ", "")
