@@ -1,4 +1,4 @@
-"""The command line: ``python -m bot [run|parse|preview|...]``.
+"""The command line: ``python -m bot [run|parse|preview]``.
 
 Every failure the user can cause ends with one line on stderr and exit status 2, no traceback.
 """
@@ -9,36 +9,87 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+
 from bot.article import load_article
+from bot.article.model import Article
 from bot.errors import BotError
+from bot.settings import Settings
+
+NO_TOKEN = (
+    "error: no bot token. Talk to @BotFather on Telegram (https://t.me/BotFather), send /newbot, "
+    "and put the token it gives you in .env as BOT_TOKEN=... (see .env.example). "
+    "Without a token, `python -m bot preview summary` shows what the bot would send."
+)
+PREVIEW_VIEWS = ("start", "summary", "full", "quotes", "source", "statement", "help", "about")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m bot``."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="An Arabic news article, delivered on Telegram.")
     commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="run the bot (the default)")
     parse = commands.add_parser("parse", help="parse an article and print it as JSON")
-    parse.add_argument("path", nargs="?", help="article file (text, HTML or JSON); the bundled article by default")
+    parse.add_argument("path", nargs="?", help="article file (text, HTML or JSON); the bundled one by default")
     parse.add_argument("--max-summary-sentences", type=int, default=3)
     parse.add_argument("--max-summary-chars", type=int, default=700)
+    preview = commands.add_parser("preview", help="print what the bot would send, without Telegram")
+    preview.add_argument("view", choices=PREVIEW_VIEWS)
+    preview.add_argument("number", nargs="?", type=int, default=1, help="page, source or statement number")
+    preview.add_argument("--lang", choices=("ar", "en"), default="ar")
+    preview.add_argument("--article", help="article file; BOT_ARTICLE_PATH or the bundled one by default")
     return parser
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "settings"
+        raise BotError(f"invalid setting {where}: {first['msg']}") from None
+
+
+def _article(settings: Settings, path: str | None = None) -> Article:
+    return load_article(
+        path or settings.article_path,
+        max_summary_sentences=settings.summary_max_sentences,
+        max_summary_chars=settings.summary_max_chars,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
         if args.command == "parse":
             article = load_article(
-                args.path,
-                max_summary_sentences=args.max_summary_sentences,
-                max_summary_chars=args.max_summary_chars,
+                args.path, max_summary_sentences=args.max_summary_sentences, max_summary_chars=args.max_summary_chars
             )
             sys.stdout.write(article.to_json() + "\n")
             return 0
-        parser.print_help()
+        settings = _settings()
+        if args.command == "preview":
+            from bot.preview import render_preview
+
+            article = _article(settings, args.article)
+            try:
+                print(render_preview(article, args.view, args.number, args.lang))
+            except IndexError:
+                print(f"error: {args.view} has no number {args.number} in this article", file=sys.stderr)
+                return 2
+            return 0
+        if settings.token is None:
+            print(NO_TOKEN, file=sys.stderr)
+            return 2
+        from bot.logs import setup_logging
+        from bot.telegram.app import run
+
+        setup_logging(settings.log_level, settings.token.get_secret_value())
+        run(settings, _article(settings))
         return 0
     except BotError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        return 130

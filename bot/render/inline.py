@@ -1,0 +1,69 @@
+"""Inline mode: the summary and each statement as shareable results, filtered by the query."""
+
+from __future__ import annotations
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+)
+from telegram.constants import InlineQueryLimit, ParseMode
+
+from bot.article.arabic import normalise
+from bot.article.model import Article
+from bot.i18n import Language, t
+from bot.render.html import esc
+from bot.render.links import Link, deep_link
+from bot.render.views import statement_block
+
+_DESCRIPTION = 120
+
+
+def _short(text: str, limit: int = _DESCRIPTION) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def inline_results(article: Article, query: str, lang: Language, username: str) -> list[InlineQueryResultArticle]:
+    """At most 50 results matching ``query`` (all words, spelling folded): summary first, then statements."""
+    wanted = normalise(query).split()
+
+    def matches(*texts: str) -> bool:
+        haystack = normalise(" ".join(texts))
+        return all(word in haystack for word in wanted)
+
+    open_bot = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t(lang, "btn_open_bot"), url=deep_link(username, Link("summary", article.id)))]]
+    )
+    results: list[InlineQueryResultArticle] = []
+    if matches(article.title, *article.summary):
+        text = f"<b>{esc(article.title)}</b>\n\n" + "\n\n".join(esc(s) for s in article.summary)
+        results.append(
+            InlineQueryResultArticle(
+                id=f"sum-{article.id}",
+                title=_short(t(lang, "inline_summary_title", title=article.title), 100),
+                description=_short(" ".join(article.summary)),
+                input_message_content=InputTextMessageContent(text, parse_mode=ParseMode.HTML),
+                reply_markup=open_bot,
+            )
+        )
+    for number, statement in enumerate(article.statements):
+        if len(results) >= InlineQueryLimit.RESULTS:
+            break
+        if not matches(statement.speaker, statement.org or "", statement.text):
+            continue
+        kind = t(lang, "kind_direct" if statement.form == "direct" else "kind_reported")
+        text = f"{statement_block(statement, lang)}\n\n{t(lang, 'statement_in', title=esc(article.title))}"
+        link = Link("statement", article.id, str(number))
+        results.append(
+            InlineQueryResultArticle(
+                id=f"st-{article.id}-{number}",
+                title=_short(statement.speaker, 100),
+                description=_short(t(lang, "inline_statement_description", kind=kind, text=statement.text)),
+                input_message_content=InputTextMessageContent(text, parse_mode=ParseMode.HTML),
+                reply_markup=InlineKeyboardMarkup(
+                    [[InlineKeyboardButton(t(lang, "btn_open_bot"), url=deep_link(username, link))]]
+                ),
+            )
+        )
+    return results[: InlineQueryLimit.RESULTS]

@@ -1,0 +1,285 @@
+"""Every message the bot sends about an article, as pure functions of (article, request).
+
+Each function returns a :class:`View`: HTML text (article text escaped, our markup around
+it) and an optional inline keyboard. Lines start with a word of the UI language so Arabic
+renders right to left. Lengths are checked against Telegram's limits here and only here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import MessageLimit
+
+from bot.article import lexicon
+from bot.article.model import Article, Statement
+from bot.i18n import Language, t
+from bot.render.html import esc, tg_len
+from bot.render.links import Link, to_callback
+from bot.render.paging import paginate
+
+PAGE_BUDGET = MessageLimit.MAX_TEXT_LENGTH
+SOURCE_PAGE_BUDGET = 3000
+
+
+@dataclass(frozen=True)
+class View:
+    """One message: HTML text and an optional inline keyboard."""
+
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """Statements grouped under one organisation (or one speaker without organisation)."""
+
+    index: int
+    name: str
+    org_id: str | None
+    statements: tuple[tuple[int, Statement], ...]
+
+
+def sources(article: Article) -> list[Source]:
+    """The article's sources in order of first appearance; statement numbers are article-wide."""
+    groups: dict[str, list[tuple[int, Statement]]] = {}
+    org_ids: dict[str, str | None] = {}
+    for number, statement in enumerate(article.statements):
+        key = statement.org or statement.speaker
+        groups.setdefault(key, []).append((number, statement))
+        org_ids.setdefault(key, statement.org_id)
+    return [Source(i, name, org_ids[name], tuple(items)) for i, (name, items) in enumerate(groups.items())]
+
+
+def source_for_org(article: Article, org_id: str) -> Source | None:
+    """The source of a known organisation id (``coalition``), if the article quotes it."""
+    return next((s for s in sources(article) if s.org_id == org_id), None)
+
+
+def format_date(value: datetime | None, lang: Language) -> str:
+    """A publication date for people, in the UI language."""
+    if value is None:
+        return t(lang, "unknown_date")
+    months = t(lang, "months").split("|")
+    return t(
+        lang,
+        "date_format",
+        day=value.day,
+        month=months[value.month - 1],
+        year=value.year,
+        time=value.strftime("%H:%M"),
+    )
+
+
+def _outlet(article: Article, lang: Language) -> str:
+    return esc(article.outlet or (article.dateline.agency if article.dateline else "") or t(lang, "unknown_outlet"))
+
+
+def _button(text: str, link: Link) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=to_callback(link))
+
+
+def main_keyboard(article: Article, lang: Language) -> InlineKeyboardMarkup:
+    """Summary / full text / statements."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(t(lang, "btn_summary"), Link("summary", article.id)),
+                _button(t(lang, "btn_full"), Link("full", article.id, "1")),
+            ],
+            [_button(t(lang, "btn_quotes"), Link("quotes", article.id))],
+        ]
+    )
+
+
+def welcome(article: Article, lang: Language) -> View:
+    """The /start message."""
+    text = t(
+        lang,
+        "welcome",
+        title=esc(article.title),
+        date=format_date(article.published, lang),
+        outlet=_outlet(article, lang),
+    )
+    return View(text, main_keyboard(article, lang))
+
+
+def summary(article: Article, lang: Language) -> View:
+    """Title, date, outlet, the summary sentences and a source line."""
+    header = t(
+        lang,
+        "summary_header",
+        title=esc(article.title),
+        date=format_date(article.published, lang),
+        outlet=_outlet(article, lang),
+    )
+    body = "\n\n".join(esc(sentence) for sentence in article.summary)
+    credited = [article.outlet or "", *article.credited_sources]
+    source_line = t(lang, "summary_source", sources=esc("، ".join(c for c in credited if c) or "-"))
+    text = f"{header}\n\n{body}\n\n<i>{source_line}</i>"
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                _button(t(lang, "btn_full"), Link("full", article.id, "1")),
+                _button(t(lang, "btn_quotes"), Link("quotes", article.id)),
+            ]
+        ]
+    )
+    return View(_checked(text), keyboard)
+
+
+def full_pages(article: Article, lang: Language) -> list[list[str]]:
+    """The article's paragraphs grouped into pages (plain text) that fit with the page header."""
+    header = t(lang, "full_header", title=article.title, n=999, m=999)
+    budget = PAGE_BUDGET - tg_len(header) - 2
+    return paginate(article.paragraphs, budget)
+
+
+def page_count(article: Article, lang: Language) -> int:
+    """How many pages /full has."""
+    return len(full_pages(article, lang))
+
+
+def full_page(article: Article, lang: Language, number: int) -> View:
+    """Page ``number`` (1-based) of the full text, with previous / N of M / next buttons."""
+    pages = full_pages(article, lang)
+    total = len(pages)
+    if not 1 <= number <= total:
+        raise IndexError(number)
+    header = t(lang, "full_header", title=esc(article.title), n=number, m=total)
+    body = "\n\n".join(esc(block) for block in pages[number - 1])
+    text = f"{header}\n\n{body}"
+    return View(_checked(text), _pager(article.id, "full", number, total, lang, lambda n: str(n)))
+
+
+def _pager(
+    article_id: str,
+    view: str,
+    number: int,
+    total: int,
+    lang: Language,
+    arg: object,
+    extra: list[list[InlineKeyboardButton]] | None = None,
+) -> InlineKeyboardMarkup | None:
+    assert callable(arg)
+    row: list[InlineKeyboardButton] = []
+    if number > 1:
+        row.append(_button(t(lang, "btn_prev"), Link(view, article_id, arg(number - 1))))  # type: ignore[arg-type]
+    if total > 1:
+        row.append(_button(t(lang, "btn_page", n=number, m=total), Link("noop", article_id)))
+    if number < total:
+        row.append(_button(t(lang, "btn_next"), Link(view, article_id, arg(number + 1))))  # type: ignore[arg-type]
+    rows = ([row] if row else []) + (extra or [])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def quotes_menu(article: Article, lang: Language) -> View:
+    """Organisations (and speakers without one) with their statement counts."""
+    groups = sources(article)
+    if not groups:
+        return View(t(lang, "no_statements"))
+    text = t(lang, "quotes_menu", count=len(article.statements))
+    rows = [
+        [
+            _button(
+                t(lang, "source_entry", name=g.name, count=len(g.statements)),
+                Link("source", article.id, f"{g.index}.1"),
+            )
+        ]
+        for g in groups
+    ]
+    return View(text, InlineKeyboardMarkup(rows))
+
+
+def statement_block(statement: Statement, lang: Language) -> str:
+    """One statement: who said it, how, and the words in a blockquote."""
+    who = esc(statement.speaker)
+    if statement.role:
+        who = f"{who}، {esc(statement.role)}" if lang == "ar" else f"{who}, {esc(statement.role)}"
+    key = "statement_direct" if statement.form == "direct" else "statement_reported"
+    return f"{t(lang, key, speaker=f'<b>{who}</b>')}\n<blockquote>{esc(statement.text)}</blockquote>"
+
+
+def source_pages(source: Source, lang: Language) -> list[list[str]]:
+    """A source's statements, grouped into pages of rendered blocks."""
+    blocks = [statement_block(statement, lang) for _, statement in source.statements]
+    pages: list[list[str]] = [[]]
+    used = 0
+    for block in blocks:
+        size = tg_len(block)
+        if pages[-1] and used + size > SOURCE_PAGE_BUDGET:
+            pages.append([])
+            used = 0
+        pages[-1].append(block)
+        used += size + 2
+    return pages
+
+
+def source_page(article: Article, lang: Language, index: int, number: int = 1) -> View:
+    """Page ``number`` of the statements of source ``index``."""
+    groups = sources(article)
+    if not 0 <= index < len(groups):
+        raise IndexError(index)
+    source = groups[index]
+    pages = source_pages(source, lang)
+    if not 1 <= number <= len(pages):
+        raise IndexError(number)
+    header = t(lang, "source_header", name=esc(source.name), count=len(source.statements), n=number, m=len(pages))
+    text = header + "\n\n" + "\n\n".join(pages[number - 1])
+    back = [[_button(t(lang, "btn_back_sources"), Link("quotes", article.id))]]
+    keyboard = _pager(article.id, "source", number, len(pages), lang, lambda n: f"{index}.{n}", back)
+    return View(_checked(text), keyboard)
+
+
+def statement_view(article: Article, lang: Language, number: int) -> View:
+    """One statement, on its own, with the article's title (for sharing)."""
+    if not 0 <= number < len(article.statements):
+        raise IndexError(number)
+    statement = article.statements[number]
+    text = f"{statement_block(statement, lang)}\n\n{t(lang, 'statement_in', title=esc(article.title))}"
+    return View(_checked(text), main_keyboard(article, lang))
+
+
+def help_view(article: Article, lang: Language, username: str) -> View:
+    """The /help message, with the organisation shortcuts this article has."""
+    lines = []
+    for org in lexicon.organisations():
+        if source_for_org(article, org.id) is not None:
+            name = org.name if lang == "ar" else org.english
+            lines.append(
+                t(lang, "shortcut_line", label=t(lang, "org_statements_of", name=esc(name)), command=org.command)
+            )
+    return View(t(lang, "help", shortcuts="".join(lines), username=esc(username)))
+
+
+def about(article: Article, lang: Language) -> View:
+    """Outlet, date, place, credited sources and the original link when known."""
+    text = t(
+        lang,
+        "about",
+        title=esc(article.title),
+        outlet=_outlet(article, lang),
+        date=format_date(article.published, lang),
+        place=esc(article.dateline.place if article.dateline else "-"),
+        sources=esc("، ".join(article.credited_sources) or "-"),
+        paragraphs=len(article.paragraphs),
+        statements=len(article.statements),
+    )
+    if article.url and article.url.startswith(("http://", "https://")):
+        text += "\n" + t(lang, "about_link", url=esc(article.url))
+    return View(_checked(text))
+
+
+def plain(lang: Language, key: str, **values: object) -> View:
+    """A UI sentence on its own (errors, hints)."""
+    return View(t(lang, key, **values))
+
+
+def _checked(text: str) -> str:
+    from bot.render.html import visible
+
+    if tg_len(visible(text)) > MessageLimit.MAX_TEXT_LENGTH:
+        raise ValueError("rendered message exceeds Telegram's limit")
+    return text

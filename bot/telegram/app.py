@@ -1,0 +1,169 @@
+"""Application wiring: one factory, every handler registered here, in order."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.article import lexicon
+from bot.article.model import Article
+from bot.errors import ConfigError
+from bot.i18n import LANGUAGES, Language, t
+from bot.render import views
+from bot.settings import Settings
+from bot.telegram import handlers
+from bot.telegram.context import CONTEXT_TYPES, BotData
+
+log = logging.getLogger(__name__)
+
+# Handler groups, in the order PTB tries them.
+COMMANDS = 0
+FALLBACK = 1
+
+NEW_MESSAGES = filters.UpdateType.MESSAGE
+
+
+def bot_commands(article: Article, lang: Language) -> list[BotCommand]:
+    """The command menu for one language; organisation shortcuts only for those the article quotes."""
+    assert lang in LANGUAGES
+    names = ["start", "summary", "full", "quotes"]
+    menu = [BotCommand(name, t(lang, f"cmd_{name}")) for name in names]
+    for org in lexicon.organisations():
+        if views.source_for_org(article, org.id) is not None:
+            key = f"cmd_{org.command}"
+            label = t(lang, "org_statements_of", name=org.name if lang == "ar" else org.english)
+            try:
+                label = t(lang, key)
+            except KeyError:
+                pass
+            menu.append(BotCommand(org.command, label[:256]))
+    menu += [BotCommand(name, t(lang, f"cmd_{name}")) for name in ("help", "about", "lang")]
+    return menu
+
+
+async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+    """Set the command menu in Arabic (default) and English."""
+    data: BotData = application.bot_data
+    article, _settings = data.require()
+    await application.bot.set_my_commands(bot_commands(article, "ar"), scope=BotCommandScopeDefault())
+    await application.bot.set_my_commands(bot_commands(article, "en"), language_code="en")
+    log.info(
+        "serving article %s (%d paragraphs, %d statements)",
+        article.id,
+        len(article.paragraphs),
+        len(article.statements),
+    )
+
+
+def build_application(
+    settings: Settings,
+    article: Article,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    rate_limiter: bool = True,
+) -> Application:  # type: ignore[type-arg]
+    """Build the bot for ``article``; tests pass an in-memory ``request``."""
+    if settings.token is None:
+        raise ConfigError("no bot token")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token.get_secret_value())
+        .base_url(settings.base_url)
+        .context_types(CONTEXT_TYPES)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .post_init(post_init)
+    )
+    if rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    application = builder.build()
+    data: BotData = application.bot_data
+    data.article = article
+    data.settings = settings
+    register_handlers(application, article)
+    return application
+
+
+def register_handlers(application: Application, article: Article) -> None:  # type: ignore[type-arg]
+    """Every handler, in one readable list."""
+    commands = [
+        ("start", handlers.start),
+        ("summary", handlers.summary),
+        ("full", handlers.full),
+        ("quotes", handlers.quotes),
+        ("help", handlers.help_command),
+        ("about", handlers.about),
+        ("lang", handlers.switch_language),
+    ]
+    for org in lexicon.organisations():
+        if views.source_for_org(article, org.id) is not None:
+            commands.append((org.command, handlers.org_shortcut(org.id)))
+    for name, callback in commands:
+        application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES), group=COMMANDS)
+    application.add_handler(CallbackQueryHandler(handlers.button), group=COMMANDS)
+    application.add_handler(InlineQueryHandler(handlers.inline_query), group=COMMANDS)
+    # Anything the commands did not take: unknown commands (anywhere they are addressed to us),
+    # and any other private message (text, stickers, photos...) gets a hint.
+    known = {name for name, _ in commands}
+    application.add_handler(
+        MessageHandler(NEW_MESSAGES & filters.COMMAND & _UnknownCommand(known), handlers.unknown_command),
+        group=FALLBACK,
+    )
+    application.add_handler(
+        MessageHandler(NEW_MESSAGES & filters.ChatType.PRIVATE & ~filters.COMMAND, handlers.hint),
+        group=FALLBACK,
+    )
+    application.add_error_handler(handlers.on_error)
+
+
+class _UnknownCommand(filters.MessageFilter):
+    """A /command we do not have: in private chats any, in groups only when addressed to us."""
+
+    def __init__(self, known: set[str]) -> None:
+        super().__init__(name="UnknownCommand")
+        self.known = known
+
+    def filter(self, message) -> bool:  # type: ignore[no-untyped-def]
+        text = message.text or ""
+        command, _, target = text.split(maxsplit=1)[0][1:].partition("@") if text.startswith("/") else ("", "", "")
+        if command.lower() in self.known:
+            return False
+        if message.chat.type == "private":
+            return True
+        username = message.get_bot().username if message.get_bot() else None
+        return bool(target) and target.lower() == (username or "").lower()
+
+
+def run(settings: Settings, article: Article) -> None:
+    """Run until interrupted: long polling by default, or a webhook server."""
+    application = build_application(settings, article)
+    if settings.mode == "webhook":
+        assert settings.webhook_url and settings.webhook_secret is not None
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=settings.webhook_path,
+            webhook_url=settings.webhook_url.rstrip("/") + "/" + settings.webhook_path,
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,0 +1,41 @@
+"""Typed shared state: the loaded article and settings live in ``bot_data``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Update
+from telegram.ext import CallbackContext, ContextTypes, ExtBot
+
+from bot.article.model import Article
+from bot.i18n import Language, pick_language
+from bot.settings import Settings
+
+
+@dataclass
+class BotData:
+    """What every handler shares; filled in by :func:`bot.telegram.app.build_application`."""
+
+    article: Article | None = None
+    settings: Settings | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def require(self) -> tuple[Article, Settings]:
+        """The article and settings (always set once the application is built)."""
+        assert self.article is not None and self.settings is not None
+        return self.article, self.settings
+
+
+Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
+CONTEXT_TYPES = ContextTypes(context=CallbackContext, bot_data=BotData)
+
+
+def language(update: Update, context: Context) -> Language:
+    """The user's chosen language, else the one of their Telegram client, else the default."""
+    chosen = context.user_data.get("lang") if context.user_data is not None else None
+    if chosen in ("ar", "en"):
+        return chosen  # type: ignore[no-any-return]
+    _article, settings = context.bot_data.require()
+    user = update.effective_user
+    return pick_language(user.language_code if user else None, settings.default_language)

@@ -1,0 +1,186 @@
+"""Handlers: read the update, call render, send. No text is built here."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import BadRequest
+
+from bot.i18n import Language
+from bot.render import views
+from bot.render.inline import inline_results
+from bot.render.links import Link, from_callback, from_payload
+from bot.render.views import View
+from bot.telegram.context import Context, language
+
+log = logging.getLogger(__name__)
+
+
+async def _reply(update: Update, view: View) -> None:
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(view.text, reply_markup=view.keyboard)
+
+
+def _open(link: Link, update: Update, context: Context) -> View | None:
+    """The view a button or deep link asks for, or None when its argument is out of range."""
+    article, _settings = context.bot_data.require()
+    lang = language(update, context)
+    try:
+        if link.view == "summary":
+            return views.summary(article, lang)
+        if link.view == "full":
+            return views.full_page(article, lang, int(link.arg or "1"))
+        if link.view == "quotes":
+            return views.quotes_menu(article, lang)
+        if link.view == "source":
+            index, _, page = link.arg.partition(".")
+            if not index.isdigit() and not index.isalpha():
+                return None
+            if index.isdigit():
+                return views.source_page(article, lang, int(index), int(page or "1"))
+            source = views.source_for_org(article, index)
+            return views.source_page(article, lang, source.index, int(page or "1")) if source else None
+        if link.view == "statement":
+            return views.statement_view(article, lang, int(link.arg))
+        if link.view == "start":
+            return views.welcome(article, lang)
+    except (IndexError, ValueError):
+        return None
+    return None
+
+
+async def start(update: Update, context: Context) -> None:
+    """/start, and /start <payload> from a deep link."""
+    article, _settings = context.bot_data.require()
+    lang = language(update, context)
+    if context.args:
+        link = from_payload(context.args[0])
+        view = _open(link, update, context) if link and link.article_id == article.id else None
+        if view is not None:
+            await _reply(update, view)
+            return
+        await _reply(update, views.plain(lang, "bad_link"))
+    await _reply(update, views.welcome(article, lang))
+
+
+async def summary(update: Update, context: Context) -> None:
+    """/summary."""
+    article, _settings = context.bot_data.require()
+    await _reply(update, views.summary(article, language(update, context)))
+
+
+async def full(update: Update, context: Context) -> None:
+    """/full [N]: page N of the full text."""
+    article, _settings = context.bot_data.require()
+    lang = language(update, context)
+    arg = context.args[0] if context.args else "1"
+    total = views.page_count(article, lang)
+    if not arg.isdigit():
+        await _reply(update, views.plain(lang, "bad_page_number"))
+    elif not 1 <= int(arg) <= total:
+        await _reply(update, views.plain(lang, "bad_page", m=total))
+    else:
+        await _reply(update, views.full_page(article, lang, int(arg)))
+
+
+async def quotes(update: Update, context: Context) -> None:
+    """/quotes: the menu of sources."""
+    article, _settings = context.bot_data.require()
+    await _reply(update, views.quotes_menu(article, language(update, context)))
+
+
+def org_shortcut(org_id: str):  # type: ignore[no-untyped-def]
+    """A handler for /<org command> (``/coalition``), from the organisation file."""
+
+    async def shortcut(update: Update, context: Context) -> None:
+        """The statements of one organisation."""
+        article, _settings = context.bot_data.require()
+        lang = language(update, context)
+        source = views.source_for_org(article, org_id)
+        view = views.source_page(article, lang, source.index) if source else views.plain(lang, "no_statements")
+        await _reply(update, view)
+
+    return shortcut
+
+
+async def help_command(update: Update, context: Context) -> None:
+    """/help."""
+    article, _settings = context.bot_data.require()
+    await _reply(update, views.help_view(article, language(update, context), context.bot.username))
+
+
+async def about(update: Update, context: Context) -> None:
+    """/about."""
+    article, _settings = context.bot_data.require()
+    await _reply(update, views.about(article, language(update, context)))
+
+
+async def switch_language(update: Update, context: Context) -> None:
+    """/lang: switch between Arabic and English."""
+    new: Language = "en" if language(update, context) == "ar" else "ar"
+    if context.user_data is not None:
+        context.user_data["lang"] = new
+    await _reply(update, views.plain(new, "lang_set"))
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    """A command this bot does not have."""
+    await _reply(update, views.plain(language(update, context), "unknown_command"))
+
+
+async def hint(update: Update, context: Context) -> None:
+    """Any other private message (text, sticker, photo...): point to /help."""
+    await _reply(update, views.plain(language(update, context), "unknown"))
+
+
+async def button(update: Update, context: Context) -> None:
+    """Inline keyboard buttons: edit the same message in place."""
+    query = update.callback_query
+    if query is None:
+        return
+    article, _settings = context.bot_data.require()
+    lang = language(update, context)
+    link = from_callback(query.data)
+    if link is None or link.article_id != article.id:
+        await query.answer(views.plain(lang, "stale_button").text, show_alert=True)
+        return
+    if link.view == "noop":
+        await query.answer()
+        return
+    view = _open(link, update, context)
+    if view is None:
+        await query.answer(views.plain(lang, "stale_button").text, show_alert=True)
+        return
+    await query.answer()
+    if query.message is None or not query.message.is_accessible:
+        if update.effective_user is not None:
+            await context.bot.send_message(update.effective_user.id, view.text, reply_markup=view.keyboard)
+        return
+    try:
+        await query.edit_message_text(view.text, reply_markup=view.keyboard)
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            raise
+
+
+async def inline_query(update: Update, context: Context) -> None:
+    """@bot <words> in any chat: the summary and matching statements."""
+    query = update.inline_query
+    if query is None:
+        return
+    article, _settings = context.bot_data.require()
+    results = inline_results(article, query.query, language(update, context), context.bot.username)
+    await query.answer(results, cache_time=60, is_personal=False)
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log every unhandled error and tell the user politely; never show them a traceback."""
+    log.error("error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None and update.effective_chat.type == "private":
+        lang = language(update, context) if context.bot_data.article is not None else "ar"
+        try:
+            await context.bot.send_message(update.effective_chat.id, views.plain(lang, "error").text)
+        except Exception:  # the chat may be gone or Telegram unreachable: logging is all we can do
+            log.warning("could not tell the user about the error", exc_info=True)
