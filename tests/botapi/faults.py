@@ -67,9 +67,7 @@ def error_response(status: int, description: str, parameters: dict[str, Any] | N
 
 def too_many_requests(retry_after: int) -> FakeResponse:
     """Telegram's flood-control answer."""
-    return error_response(
-        429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
-    )
+    return error_response(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
 
 
 def fault_response(kind: str, retry_after: int = 5) -> FakeResponse:
@@ -115,7 +113,12 @@ class FaultInjector:
         self.rules.append(_FaultRule(method, kind, count, retry_after))
 
     def set_random(
-        self, rate: float, kinds: Collection[str], seed: int, methods: Collection[str] | None, retry_after: int
+        self,
+        rate: float,
+        kinds: Collection[str],
+        seed: int,
+        methods: Collection[str] | None,
+        retry_after: int,
     ) -> None:
         """Fail each matching call with probability ``rate`` using a seeded generator."""
         for kind in kinds:

@@ -522,6 +522,19 @@ def _commands_rule(params: Mapping[str, Any], path: str) -> list[Problem]:
     return []
 
 
+def _message_identifier_rule(params: Mapping[str, Any], path: str) -> list[Problem]:
+    """Edit-style methods need ``inline_message_id`` or both ``chat_id`` and ``message_id``."""
+    if params.get("inline_message_id") or ("chat_id" in params and "message_id" in params):
+        return []
+    return [
+        Problem(
+            "message_id",
+            "either inline_message_id or chat_id + message_id is required",
+            "Bad Request: message identifier is not specified",
+        )
+    ]
+
+
 _METHOD_RULES: dict[str, list[Callable[[Mapping[str, Any], str], list[Problem]]]] = {
     "sendMessage": [_message_text_rule],
     "editMessageText": [_message_text_rule],
@@ -596,6 +609,8 @@ def find_problems(method: str, params: Mapping[str, Any]) -> list[Problem]:
         problems.extend(rule(decoded, ""))
     if "caption" in spec.fields:
         problems.extend(_caption_rule(decoded, ""))
+    if {"inline_message_id", "message_id"} <= set(spec.fields):
+        problems.extend(_message_identifier_rule(decoded, ""))
     problems.extend(_formatting_problems(decoded))
     problems.extend(_deep_link_problems(decoded))
     return problems
