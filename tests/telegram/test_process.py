@@ -1,0 +1,135 @@
+"""End to end: the bot as a process (``python -m bot``) against a fake Bot API over HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.botapi.http_server import FakeBotAPIServer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@contextmanager
+def bot_process(env: dict[str, str], cwd: Path) -> Iterator[subprocess.Popen[str]]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+    full_env.update(env)
+    full_env["PYTHONPATH"] = str(ROOT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot"], cwd=cwd, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def test_polling_process_answers_and_stops_cleanly(fake_server: FakeBotAPIServer, tmp_path: Path) -> None:
+    api = fake_server.api
+    env = {"BOT_TOKEN": api.token, "BOT_BASE_URL": fake_server.base_url, "BOT_LOG_LEVEL": "DEBUG"}
+    with bot_process(env, tmp_path) as process:
+        assert wait_for(lambda: bool(api.requests("getUpdates"))), "the bot never polled"
+        api.message_update("/summary", user_id=77, push=True)
+        assert wait_for(lambda: bool(api.sent("sendMessage"))), "no answer to /summary"
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=15)
+    assert api.last("sendMessage").result["text"].startswith("ملخص الخبر")
+    assert process.returncode == 0
+    assert "Traceback" not in err
+    assert api.token not in err and api.token.split(":")[1] not in err  # DEBUG logs carry no token
+
+
+def test_webhook_process_checks_the_secret_token(fake_server: FakeBotAPIServer, tmp_path: Path) -> None:
+    api = fake_server.api
+    port = free_port()
+    env = {
+        "BOT_TOKEN": api.token,
+        "BOT_BASE_URL": fake_server.base_url,
+        "BOT_MODE": "webhook",
+        "BOT_WEBHOOK_URL": "https://news-bot.example.org",
+        "BOT_WEBHOOK_LISTEN": "127.0.0.1",
+        "BOT_WEBHOOK_PORT": str(port),
+        "BOT_WEBHOOK_SECRET": "s3cret-Token_1",
+    }
+    url = f"http://127.0.0.1:{port}/telegram"
+
+    def post(update: dict[str, object], secret: str | None) -> int:
+        headers = {"Content-Type": "application/json"}
+        if secret is not None:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+        request = urllib.request.Request(url, data=json.dumps(update).encode(), headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                status: int = response.status
+                return status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+        except OSError:
+            return -1
+
+    with bot_process(env, tmp_path) as process:
+        assert wait_for(lambda: bool(api.sent("setWebhook"))), "the bot never set its webhook"
+        webhook = api.last("setWebhook").params
+        assert webhook["url"] == "https://news-bot.example.org/telegram"
+        assert webhook["secret_token"] == "s3cret-Token_1"
+        assert wait_for(lambda: post({"update_id": 1}, "s3cret-Token_1") == 200)
+        assert post(api.message_update("/summary", user_id=5), None) == 403
+        assert post(api.message_update("/summary", user_id=5), "wrong") == 403
+        assert api.sent("sendMessage") == []
+        assert post(api.message_update("/about", user_id=6), "s3cret-Token_1") == 200
+        assert wait_for(lambda: bool(api.sent("sendMessage")))
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=15)
+    assert [c.result["chat"]["id"] for c in api.sent("sendMessage")] == [6]
+    assert "Traceback" not in err
+
+
+def test_no_token_is_one_clear_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+    env["PYTHONPATH"] = str(ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "BotFather" in result.stderr and "Traceback" not in result.stderr
+    preview = subprocess.run(
+        [sys.executable, "-m", "bot", "preview", "quotes"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert preview.returncode == 0 and "التصريحات حسب المصدر" in preview.stdout
