@@ -141,6 +141,9 @@ class FakeBotAPI:
         self.username = username
         self.first_name = first_name
         self.strict_chats = strict_chats
+        #: answer "message to be replied not found" for replies to messages the fake has never seen
+        #: (build incoming updates with the helpers below so they are known); set False to relax.
+        self.strict_replies = True
         self.long_poll_cap = long_poll_cap
         self.default_user_id = DEFAULT_USER_ID
         self.owner_user_id = DEFAULT_USER_ID
@@ -430,7 +433,7 @@ class FakeBotAPI:
         return chat, None
 
     def _check_reply(self, chat: FakeChat, reply: Any) -> FakeResponse | None:
-        if not isinstance(reply, dict) or reply.get("allow_sending_without_reply"):
+        if not isinstance(reply, dict) or reply.get("allow_sending_without_reply") or not self.strict_replies:
             return None
         target_chat = self._resolve_chat(reply.get("chat_id", chat.id)) or chat
         if (target_chat.id, reply.get("message_id")) not in self._messages:
@@ -838,9 +841,9 @@ class FakeBotAPI:
         self,
         data: str,
         message_id: int,
-        *,
         user_id: int = DEFAULT_USER_ID,
         chat_id: int | None = None,
+        *,
         language_code: str | None = "ar",
         first_name: str = "مستخدم",
         push: bool = False,
@@ -896,8 +899,8 @@ class FakeBotAPI:
     def inline_query_update(
         self,
         query: str,
-        *,
         user_id: int = DEFAULT_USER_ID,
+        *,
         offset: str = "",
         chat_type: str | None = "sender",
         language_code: str | None = "ar",

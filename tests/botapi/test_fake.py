@@ -425,6 +425,27 @@ async def test_application_processes_command_and_reply_is_clean(fake_api: FakeBo
     assert fake_api.violations == []
 
 
+async def test_group_replies_quote_the_stored_user_message(fake_api: FakeBotAPI) -> None:
+    async def echo(update: Update, context: Context) -> None:
+        assert update.effective_message is not None
+        await update.effective_message.reply_text("رد")  # PTB quotes by default outside private chats
+
+    app = application_builder(fake_api).build()
+    app.add_handler(CommandHandler("news", echo))
+    async with app:
+        update = fake_api.message_update("/news", user_id=7, chat_type="supergroup")
+        await app.process_update(Update.de_json(update, app.bot))
+        unknown = fake_api.message_update("/news", user_id=7, chat_type="supergroup")
+        unknown["message"]["message_id"] = 999  # a message the fake has never seen
+        await app.process_update(Update.de_json(unknown, app.bot))
+
+    requests = fake_api.requests("sendMessage")
+    assert requests[0].ok
+    assert requests[0].params["reply_parameters"]["message_id"] == update["message"]["message_id"]
+    assert requests[0].result["reply_to_message"]["text"] == "/news"
+    assert requests[1].error == "Bad Request: message to be replied not found"
+
+
 async def test_application_polling_callback_and_inline_flow(fake_api: FakeBotAPI) -> None:
     handled: asyncio.Queue[str] = asyncio.Queue()
 
