@@ -62,6 +62,13 @@ class Settings(BaseSettings):
             raise ValueError("webhook mode needs BOT_WEBHOOK_URL and BOT_WEBHOOK_SECRET")
         return self
 
+    outbox_interval: float = Field(default=2.0, gt=0, description="seconds between outbox drains")
+
+    @property
+    def article_slot(self) -> str:
+        """The name the article's channel posts and deliveries are stored under."""
+        return self.article_path.name if self.article_path else "bundled"
+
     def is_admin(self, user_id: int | None) -> bool:
         """Whether ``user_id`` is one of the configured admins."""
         return user_id is not None and user_id in self.admin_ids

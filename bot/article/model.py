@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import datetime
 from typing import Literal
 
@@ -21,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from bot.errors import ArticleFormatError
 
 StatementForm = Literal["direct", "reported"]
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _Frozen(BaseModel):
@@ -72,8 +74,17 @@ class Article(_Frozen):
             data = json.loads(text)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ArticleFormatError(path, f"not valid JSON ({exc})") from None
+        except RecursionError:
+            raise ArticleFormatError(path, "not valid JSON (nested too deeply)") from None
+        if _has_lone_surrogate(data):
+            raise ArticleFormatError(path, "not an article: a \\uD800-\\uDFFF escape without its pair")
         if isinstance(data, dict) and not data.get("id"):
-            data["id"] = content_id(data.get("title", ""), data.get("paragraphs") or [])
+            title, paragraphs = data.get("title", ""), data.get("paragraphs") or []
+            texts = isinstance(title, str) and isinstance(paragraphs, list)
+            if texts and all(isinstance(p, str) for p in paragraphs):
+                data["id"] = content_id(title, paragraphs)
+            else:  # the model check below names the field that is wrong
+                data["id"] = ""
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
@@ -88,6 +99,22 @@ class Article(_Frozen):
         for statement in self.statements:
             groups.setdefault(statement.org or statement.speaker, []).append(statement)
         return groups
+
+
+def _has_lone_surrogate(data: object) -> bool:
+    """Whether decoded JSON holds half a UTF-16 pair (``"\\ud800"``): no UTF-8 text can carry it."""
+    pending = [data]
+    while pending:  # iterative: json.loads accepts nesting deeper than Python's recursion limit
+        item = pending.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 def content_id(title: str, paragraphs: list[str] | tuple[str, ...]) -> str:

@@ -119,6 +119,8 @@ def _match(parties: list[_Party], subject: str) -> _Party | None:
         return None
     for party in reversed(parties):
         theirs = party.stems()
+        if not theirs:  # a mention of one-letter words only: nothing to compare with
+            continue
         if len(mine & theirs) / len(mine) >= _MERGE_SHARE:
             return party
         if len(mine & theirs) / len(theirs) >= _MERGE_SHARE:
@@ -177,8 +179,21 @@ def organisation_of(speaker: str, full_text: str) -> tuple[str | None, str | Non
     for kind in lexicon.organisation_kinds():
         at = contains_phrase(folded, kind)
         if at >= 0:
-            return _organisation_phrase(speaker.split(), at, len(kind)), None
+            tokens, owner = _tokens_of_words(speaker)
+            start, end = owner[at], owner[at + len(kind) - 1] + 1
+            return _organisation_phrase(tokens, start, end - start), None
     return None, None
+
+
+def _tokens_of_words(text: str) -> tuple[list[str], list[int]]:
+    """The whitespace tokens of ``text`` that hold words, and for each of ``words(text)`` its token's index.
+
+    ``words`` drops punctuation-only tokens and splits ``a/b`` in two, so its indexes are not
+    those of ``text.split()``.
+    """
+    tokens = [token for token in text.split() if words(token)]
+    owner = [i for i, token in enumerate(tokens) for _ in words(token)]
+    return tokens, owner
 
 
 def _organisation_phrase(tokens: list[str], at: int, head_len: int) -> str:

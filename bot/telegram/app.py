@@ -21,12 +21,17 @@ from telegram.request import BaseRequest
 
 from bot.article import lexicon
 from bot.article.model import Article
+from bot.delivery.channel import channel_problems
+from bot.delivery.outbox import Outbox
 from bot.errors import ConfigError
 from bot.i18n import LANGUAGES, Language, t
 from bot.render import views
+from bot.render.channel import subscriber_message
 from bot.settings import Settings
-from bot.telegram import handlers
-from bot.telegram.context import CONTEXT_TYPES, BotData
+from bot.store.base import Delivery, Store
+from bot.store.sqlite import SqliteStore
+from bot.telegram import delivery, handlers
+from bot.telegram.context import CONTEXT_TYPES, BotData, Context
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +40,7 @@ COMMANDS = 0
 FALLBACK = 1
 
 NEW_MESSAGES = filters.UpdateType.MESSAGE
+ADMIN_COMMANDS = ("publish", "unpublish", "stats")
 
 
 def bot_commands(article: Article, lang: Language) -> list[BotCommand]:
@@ -51,14 +57,35 @@ def bot_commands(article: Article, lang: Language) -> list[BotCommand]:
             except KeyError:
                 pass
             menu.append(BotCommand(org.command, label[:256]))
-    menu += [BotCommand(name, t(lang, f"cmd_{name}")) for name in ("help", "about", "lang")]
+    menu += [BotCommand(name, t(lang, f"cmd_{name}")) for name in ("subscribe", "unsubscribe", "help", "about", "lang")]
     return menu
 
 
 async def post_init(application: Application) -> None:  # type: ignore[type-arg]
-    """Set the command menu in Arabic (default) and English."""
+    """Open the store, resume the outbox, check the channel, and set the command menu (ar, en)."""
     data: BotData = application.bot_data
-    article, _settings = data.require()
+    article, settings = data.require()
+    if data.store is None:
+        data.store = SqliteStore(settings.db_path)
+    store = data.store
+    resumed = store.recover()
+    if resumed:
+        log.info("outbox: %d deliveries interrupted by the last stop will be sent again", resumed)
+    username = application.bot.username
+
+    def render(row: Delivery) -> views.View | None:
+        if row.article_id != article.id:
+            return None
+        lang: Language = "en" if row.language == "en" else "ar"
+        return subscriber_message(article, lang, username, update=row.kind == "update")
+
+    data.extra["outbox"] = Outbox(application.bot, store, render)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(drain_outbox, interval=settings.outbox_interval, first=0.5, name="outbox")
+    if settings.channel_id:
+        problems = await channel_problems(application.bot, settings.channel_id, "en")
+        if problems:
+            log.warning("channel %s: %s", settings.channel_id, "; ".join(problems))
     await application.bot.set_my_commands(bot_commands(article, "ar"), scope=BotCommandScopeDefault())
     await application.bot.set_my_commands(bot_commands(article, "en"), language_code="en")
     log.info(
@@ -69,6 +96,23 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     )
 
 
+async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    """Close the store."""
+    data: BotData = application.bot_data
+    if data.store is not None:
+        data.store.close()
+        data.store = None
+
+
+async def drain_outbox(context: Context) -> None:
+    """Job: send what the outbox holds, at Telegram's pace."""
+    outbox = context.bot_data.extra.get("outbox")
+    if isinstance(outbox, Outbox):
+        result = await outbox.drain(until_empty=False, max_seconds=60)
+        if result.sent or result.failed or result.dropped:
+            log.info("outbox: %s", result)
+
+
 def build_application(
     settings: Settings,
     article: Article,
@@ -76,6 +120,7 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     rate_limiter: bool = True,
+    store: Store | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """Build the bot for ``article``; tests pass an in-memory ``request``."""
     if settings.token is None:
@@ -87,6 +132,7 @@ def build_application(
         .context_types(CONTEXT_TYPES)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(post_init)
+        .post_shutdown(post_shutdown)
     )
     if rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
@@ -98,6 +144,7 @@ def build_application(
     data: BotData = application.bot_data
     data.article = article
     data.settings = settings
+    data.store = store
     register_handlers(application, article)
     return application
 
@@ -112,6 +159,11 @@ def register_handlers(application: Application, article: Article) -> None:  # ty
         ("help", handlers.help_command),
         ("about", handlers.about),
         ("lang", handlers.switch_language),
+        ("subscribe", delivery.subscribe),
+        ("unsubscribe", delivery.unsubscribe),
+        ("publish", delivery.publish_command),
+        ("unpublish", delivery.unpublish_command),
+        ("stats", delivery.stats),
     ]
     for org in lexicon.organisations():
         if views.source_for_org(article, org.id) is not None:

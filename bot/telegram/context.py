@@ -11,6 +11,7 @@ from telegram.ext import CallbackContext, ContextTypes, ExtBot
 from bot.article.model import Article
 from bot.i18n import Language, pick_language
 from bot.settings import Settings
+from bot.store.base import Store
 
 
 @dataclass
@@ -19,6 +20,7 @@ class BotData:
 
     article: Article | None = None
     settings: Settings | None = None
+    store: Store | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def require(self) -> tuple[Article, Settings]:
@@ -29,6 +31,13 @@ class BotData:
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
 CONTEXT_TYPES = ContextTypes(context=CallbackContext, bot_data=BotData)
+
+
+def store_of(context: Context) -> Store:
+    """The open store (set in ``post_init``)."""
+    store = context.bot_data.store
+    assert store is not None
+    return store
 
 
 def language(update: Update, context: Context) -> Language:

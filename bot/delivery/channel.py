@@ -1,0 +1,105 @@
+"""Publishing an article to the channel exactly once, and keeping the post up to date.
+
+The channel's message ids are stored per article slot. Publishing again with the same content
+id posts nothing; with a new content id the stored posts are edited in place (extra posts sent,
+surplus ones deleted) and subscribers are queued for the update.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Literal
+
+from telegram import Bot, ChatMemberAdministrator, ChatMemberOwner
+from telegram.error import BadRequest, TelegramError
+
+from bot.article.model import Article
+from bot.i18n import Language, t
+from bot.render.channel import channel_posts
+from bot.store.base import Store
+
+log = logging.getLogger(__name__)
+
+Action = Literal["posted", "edited", "unchanged"]
+
+
+@dataclass
+class PublishResult:
+    """What :func:`publish` did."""
+
+    action: Action
+    message_ids: list[int] = field(default_factory=list)
+    queued: int = 0
+
+
+async def channel_problems(bot: Bot, channel: str, lang: Language = "ar") -> list[str]:
+    """What keeps the bot from posting, editing and deleting in ``channel`` (empty when all is well)."""
+    try:
+        member = await bot.get_chat_member(channel, bot.id)
+    except TelegramError as exc:
+        return [t(lang, "problem_unreachable", error=exc.message)]
+    if isinstance(member, ChatMemberOwner):
+        return []
+    if not isinstance(member, ChatMemberAdministrator):
+        return [t(lang, "problem_not_admin")]
+    problems = []
+    if not member.can_post_messages:
+        problems.append(t(lang, "problem_cannot_post"))
+    if not member.can_edit_messages:
+        problems.append(t(lang, "problem_cannot_edit"))
+    if not member.can_delete_messages:
+        problems.append(t(lang, "problem_cannot_delete"))
+    return problems
+
+
+async def publish(bot: Bot, store: Store, article: Article, channel: str, slot: str) -> PublishResult:
+    """Post ``article`` to ``channel`` once; edit the stored posts when its content changed."""
+    posts = channel_posts(article, "ar", bot.username)
+    stored = store.channel_posts(slot, channel)
+    if stored is not None and stored.article_id == article.id:
+        return PublishResult("unchanged", list(stored.message_ids))
+    message_ids: list[int] = []
+    old_ids = list(stored.message_ids) if stored else []
+    for index, view in enumerate(posts):
+        if index < len(old_ids):
+            await _edit(bot, channel, old_ids[index], view.text, view.keyboard)
+            message_ids.append(old_ids[index])
+        else:
+            message = await bot.send_message(channel, view.text, reply_markup=view.keyboard)
+            message_ids.append(message.message_id)
+            store.save_channel_posts(slot, channel, stored.article_id if stored else "", message_ids)
+    for surplus in old_ids[len(posts) :]:
+        await _delete(bot, channel, surplus)
+    store.save_channel_posts(slot, channel, article.id, message_ids)
+    was_published = stored is not None and bool(stored.article_id)
+    queued = store.enqueue(slot, article.id, "update" if was_published else "new")
+    return PublishResult("edited" if was_published else "posted", message_ids, queued)
+
+
+async def unpublish(bot: Bot, store: Store, channel: str, slot: str) -> int:
+    """Delete the article's posts from ``channel``; returns how many were deleted."""
+    stored = store.channel_posts(slot, channel)
+    if stored is None:
+        return 0
+    deleted = 0
+    for message_id in stored.message_ids:
+        deleted += await _delete(bot, channel, message_id)
+    store.delete_channel_posts(slot, channel)
+    return deleted
+
+
+async def _edit(bot: Bot, channel: str, message_id: int, text: str, keyboard: object) -> None:
+    try:
+        await bot.edit_message_text(text, chat_id=channel, message_id=message_id, reply_markup=keyboard)  # type: ignore[arg-type]
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            raise
+
+
+async def _delete(bot: Bot, channel: str, message_id: int) -> int:
+    try:
+        return int(await bot.delete_message(channel, message_id))
+    except BadRequest as exc:
+        log.warning("channel post %s could not be deleted: %s", message_id, exc.message)
+        return 0

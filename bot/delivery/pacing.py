@@ -1,0 +1,52 @@
+"""Sending at Telegram's pace: about 30 messages/s overall and 1/s per chat, with pauses on 429."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+GLOBAL_RATE = 29.0  # a little under Telegram's ~30/s so jitter never provokes a 429
+PER_CHAT_INTERVAL = 1.0
+
+
+class Pacer:
+    """Hands out send slots: evenly spaced overall, at least a second apart per chat."""
+
+    def __init__(
+        self,
+        rate: float = GLOBAL_RATE,
+        per_chat_interval: float = PER_CHAT_INTERVAL,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.interval = 1.0 / rate
+        self.per_chat_interval = per_chat_interval
+        self.clock = clock
+        self.sleep = sleep
+        self._next = 0.0
+        self._paused_until = 0.0
+        self._last_per_chat: dict[int, float] = {}
+
+    def pause(self, seconds: float) -> None:
+        """Telegram said 429: nobody sends for ``seconds``."""
+        self._paused_until = max(self._paused_until, self.clock() + seconds)
+
+    def chat_ready_at(self, chat_id: int) -> float:
+        """When ``chat_id`` may get its next message."""
+        return self._last_per_chat.get(chat_id, float("-inf")) + self.per_chat_interval
+
+    async def slot(self, chat_id: int) -> None:
+        """Wait for the next global slot that also respects ``chat_id``'s pace and any pause."""
+        now = self.clock()
+        at = max(now, self._next, self._paused_until, self.chat_ready_at(chat_id))
+        self._next = at + self.interval
+        self._last_per_chat[chat_id] = at
+        if len(self._last_per_chat) > 10_000:
+            horizon = now - self.per_chat_interval
+            self._last_per_chat = {c: t for c, t in self._last_per_chat.items() if t > horizon}
+        if at > now:
+            await self.sleep(at - now)
+        while self._paused_until > self.clock():  # a 429 arrived while we waited
+            await self.sleep(self._paused_until - self.clock())

@@ -1,0 +1,81 @@
+"""The channel post (and the same message for subscribers): title, date, outlet, summary,
+highlights of the statements and deep-link buttons into the bot.
+
+The first post holds the summary and one highlight per source; the rest of the statements go
+into expandable blockquotes on follow-up posts, each within Telegram's limit.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import MessageLimit
+
+from bot.article.model import Article
+from bot.i18n import Language, t
+from bot.render.html import esc, tg_len, visible
+from bot.render.links import Link, deep_link
+from bot.render.views import View, format_date, sources, statement_block
+
+_BUDGET = MessageLimit.MAX_TEXT_LENGTH - 96
+
+
+def buttons(article: Article, lang: Language, username: str) -> InlineKeyboardMarkup:
+    """Deep links into the bot: the full text and the statements."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t(lang, "btn_read_full"), url=deep_link(username, Link("full", article.id, "1"))),
+                InlineKeyboardButton(t(lang, "btn_read_quotes"), url=deep_link(username, Link("quotes", article.id))),
+            ]
+        ]
+    )
+
+
+def _fits(text: str) -> bool:
+    return tg_len(visible(text)) <= _BUDGET
+
+
+def channel_posts(article: Article, lang: Language, username: str, prefix: str | None = None) -> list[View]:
+    """The posts that carry ``article`` in a channel (the first one has the buttons)."""
+    outlet = article.outlet or (article.dateline.agency if article.dateline else "") or t(lang, "unknown_outlet")
+    header = t(
+        lang, "channel_header", title=esc(article.title), date=format_date(article.published, lang), outlet=esc(outlet)
+    )
+    if prefix:
+        header = f"{prefix}\n{header}"
+    first = header + "\n\n" + "\n\n".join(esc(s) for s in article.summary)
+    groups = sources(article)
+    highlights = [statement_block(g.statements[0][1], lang) for g in groups]
+    rest = [statement_block(st, lang) for g in groups for _, st in g.statements[1:]]
+    if highlights:
+        with_highlights = first + "\n\n" + t(lang, "channel_highlights")
+        for block in highlights:
+            candidate = with_highlights + "\n" + block
+            if not _fits(candidate):
+                rest.insert(0, block)
+                continue
+            with_highlights = candidate
+        first = with_highlights
+    posts = [View(first, buttons(article, lang, username))]
+    current: list[str] = []
+    for block in rest:
+        quote = block.replace("<blockquote>", "<blockquote expandable>")
+        candidate = _follow_up(lang, [*current, quote])
+        if current and not _fits(candidate):
+            posts.append(View(_follow_up(lang, current)))
+            current = [quote]
+        else:
+            current.append(quote)
+    if current:
+        posts.append(View(_follow_up(lang, current)))
+    return posts
+
+
+def _follow_up(lang: Language, blocks: list[str]) -> str:
+    return t(lang, "channel_more") + "\n" + "\n".join(blocks)
+
+
+def subscriber_message(article: Article, lang: Language, username: str, *, update: bool) -> View:
+    """What a subscriber receives: the first channel post, marked new or updated."""
+    prefix = f"<b>{t(lang, 'update_prefix' if update else 'new_prefix')}</b>"
+    return channel_posts(article, lang, username, prefix)[0]

@@ -1,0 +1,229 @@
+"""The SQLite store: one file, created on first run, with a schema version and migrations.
+
+Migrations are a list of SQL scripts; ``MIGRATIONS[n]`` takes the schema from version ``n`` to
+``n + 1``. A database newer than this code is refused with :class:`~bot.errors.StoreError`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+from bot.errors import StoreError
+from bot.store.base import ChannelPosts, Delivery, DeliveryKind, DeliveryStats
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE channel_posts (
+        slot TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        article_id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,
+        PRIMARY KEY (slot, channel, position)
+    );
+    CREATE TABLE subscribers (
+        chat_id INTEGER PRIMARY KEY,
+        language TEXT NOT NULL DEFAULT 'ar',
+        subscribed_at REAL NOT NULL
+    );
+    CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL,
+        slot TEXT NOT NULL,
+        article_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        language TEXT NOT NULL DEFAULT 'ar',
+        state TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at REAL NOT NULL DEFAULT 0,
+        message_id INTEGER,
+        error TEXT,
+        updated_at REAL NOT NULL,
+        UNIQUE (chat_id, article_id)
+    );
+    CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SqliteStore:
+    """:class:`~bot.store.base.Store` on SQLite (WAL journal, one connection per process)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA busy_timeout=5000")
+            self._migrate()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the store {self.path}: {exc}") from None
+
+    def _migrate(self) -> None:
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"the store {self.path} has schema {version}, newer than this code ({SCHEMA_VERSION})")
+        for target in range(version, SCHEMA_VERSION):
+            self._db.executescript(f"BEGIN; {MIGRATIONS[target]} PRAGMA user_version = {target + 1}; COMMIT;")
+
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    # channel posts ---------------------------------------------------------------------
+
+    def channel_posts(self, slot: str, channel: str) -> ChannelPosts | None:
+        rows = self._db.execute(
+            "SELECT article_id, message_id FROM channel_posts WHERE slot = ? AND channel = ? ORDER BY position",
+            (slot, channel),
+        ).fetchall()
+        if not rows:
+            return None
+        return ChannelPosts(slot, channel, rows[0][0], tuple(int(r[1]) for r in rows))
+
+    def save_channel_posts(self, slot: str, channel: str, article_id: str, message_ids: list[int]) -> None:
+        with self._transaction():
+            self._db.execute("DELETE FROM channel_posts WHERE slot = ? AND channel = ?", (slot, channel))
+            self._db.executemany(
+                "INSERT INTO channel_posts (slot, channel, article_id, position, message_id) VALUES (?, ?, ?, ?, ?)",
+                [(slot, channel, article_id, i, mid) for i, mid in enumerate(message_ids)],
+            )
+
+    def delete_channel_posts(self, slot: str, channel: str) -> None:
+        self._db.execute("DELETE FROM channel_posts WHERE slot = ? AND channel = ?", (slot, channel))
+
+    # subscribers -----------------------------------------------------------------------
+
+    def add_subscriber(self, chat_id: int, language: str) -> bool:
+        with self._transaction():
+            existed = self.is_subscribed(chat_id)
+            self._db.execute(
+                "INSERT INTO subscribers (chat_id, language, subscribed_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (chat_id) DO UPDATE SET language = excluded.language",
+                (chat_id, language, time.time()),
+            )
+        return not existed
+
+    def remove_subscriber(self, chat_id: int) -> bool:
+        with self._transaction():
+            cursor = self._db.execute("DELETE FROM subscribers WHERE chat_id = ?", (chat_id,))
+            self._db.execute(
+                "UPDATE deliveries SET state = 'dropped', error = 'unsubscribed', updated_at = ? "
+                "WHERE chat_id = ? AND state = 'pending'",
+                (time.time(), chat_id),
+            )
+        return cursor.rowcount > 0
+
+    def is_subscribed(self, chat_id: int) -> bool:
+        return self._db.execute("SELECT 1 FROM subscribers WHERE chat_id = ?", (chat_id,)).fetchone() is not None
+
+    # outbox ----------------------------------------------------------------------------
+
+    def enqueue(self, slot: str, article_id: str, kind: DeliveryKind) -> int:
+        cursor = self._db.execute(
+            "INSERT OR IGNORE INTO deliveries (chat_id, slot, article_id, kind, language, updated_at) "
+            "SELECT chat_id, ?, ?, ?, language, ? FROM subscribers",
+            (slot, article_id, kind, time.time()),
+        )
+        return cursor.rowcount
+
+    def claim_due(self, now: float, limit: int) -> list[Delivery]:
+        with self._transaction():
+            rows = self._db.execute(
+                "SELECT id, chat_id, slot, article_id, kind, language, attempts FROM deliveries "
+                "WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+                (now, limit),
+            ).fetchall()
+            self._db.executemany(
+                "UPDATE deliveries SET state = 'sending', updated_at = ? WHERE id = ?",
+                [(now, row[0]) for row in rows],
+            )
+        return [Delivery(r[0], r[1], r[2], r[3], r[4], r[5], "sending", r[6]) for r in rows]
+
+    def mark_sent(self, delivery_id: int, message_id: int) -> None:
+        self._db.execute(
+            "UPDATE deliveries SET state = 'sent', message_id = ?, attempts = attempts + 1, error = NULL, "
+            "updated_at = ? WHERE id = ?",
+            (message_id, time.time(), delivery_id),
+        )
+
+    def mark_retry(self, delivery_id: int, at: float, error: str, *, count_attempt: bool = True) -> None:
+        self._db.execute(
+            "UPDATE deliveries SET state = 'pending', next_attempt_at = ?, error = ?, "
+            "attempts = attempts + ?, updated_at = ? WHERE id = ?",
+            (at, error[:500], 1 if count_attempt else 0, time.time(), delivery_id),
+        )
+
+    def mark_failed(self, delivery_id: int, error: str) -> None:
+        self._db.execute(
+            "UPDATE deliveries SET state = 'failed', error = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?",
+            (error[:500], time.time(), delivery_id),
+        )
+
+    def mark_dropped(self, delivery_id: int, reason: str) -> None:
+        with self._transaction():
+            row = self._db.execute("SELECT chat_id FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()
+            self._db.execute(
+                "UPDATE deliveries SET state = 'dropped', error = ?, updated_at = ? WHERE id = ?",
+                (reason[:500], time.time(), delivery_id),
+            )
+            if row is not None:
+                self._db.execute("DELETE FROM subscribers WHERE chat_id = ?", (row[0],))
+                self._db.execute(
+                    "UPDATE deliveries SET state = 'dropped', error = ?, updated_at = ? "
+                    "WHERE chat_id = ? AND state = 'pending'",
+                    (reason[:500], time.time(), row[0]),
+                )
+
+    def next_due(self) -> float | None:
+        row = self._db.execute("SELECT MIN(next_attempt_at) FROM deliveries WHERE state = 'pending'").fetchone()
+        return float(row[0]) if row and row[0] is not None else None
+
+    def recover(self) -> int:
+        cursor = self._db.execute(
+            "UPDATE deliveries SET state = 'pending', updated_at = ? WHERE state = 'sending'", (time.time(),)
+        )
+        return cursor.rowcount
+
+    def stats(self) -> DeliveryStats:
+        counts = dict(self._db.execute("SELECT state, COUNT(*) FROM deliveries GROUP BY state").fetchall())
+        subscribers = int(self._db.execute("SELECT COUNT(*) FROM subscribers").fetchone()[0])
+        return DeliveryStats(
+            subscribers=subscribers,
+            pending=int(counts.get("pending", 0)),
+            sending=int(counts.get("sending", 0)),
+            sent=int(counts.get("sent", 0)),
+            failed=int(counts.get("failed", 0)),
+            dropped=int(counts.get("dropped", 0)),
+        )
+
+    def deliveries(self, article_id: str | None = None) -> list[tuple[int, str, int]]:
+        """``(chat_id, state, attempts)`` rows, for tests and diagnostics."""
+        query = "SELECT chat_id, state, attempts FROM deliveries"
+        args: tuple[str, ...] = ()
+        if article_id is not None:
+            query += " WHERE article_id = ?"
+            args = (article_id,)
+        return [(int(r[0]), str(r[1]), int(r[2])) for r in self._db.execute(query + " ORDER BY id", args)]
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
