@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("path", nargs="?", help="article file (text, HTML or JSON); the bundled one by default")
     parse.add_argument("--max-summary-sentences", type=int, default=3)
     parse.add_argument("--max-summary-chars", type=int, default=700)
+    publish = commands.add_parser("publish", help="post the article to the channel (once) and deliver to subscribers")
+    publish.add_argument("--no-deliver", action="store_true", help="only queue the subscribers' messages")
+    commands.add_parser("unpublish", help="delete the article's posts from the channel")
     preview = commands.add_parser("preview", help="print what the bot would send, without Telegram")
     preview.add_argument("view", choices=PREVIEW_VIEWS)
     preview.add_argument("number", nargs="?", type=int, default=1, help="page, source or statement number")
@@ -82,6 +85,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if settings.token is None:
             print(NO_TOKEN, file=sys.stderr)
             return 2
+        if args.command in ("publish", "unpublish"):
+            import asyncio
+
+            from bot.delivery.cli import run_publish, run_unpublish
+
+            if args.command == "publish":
+                return asyncio.run(run_publish(settings, _article(settings), deliver=not args.no_deliver))
+            return asyncio.run(run_unpublish(settings))
         from bot.logs import setup_logging
         from bot.telegram.app import run
 

@@ -142,7 +142,8 @@ def _title_index(lines: list[str], hint: str | None) -> int | None:
 
 
 def _title_from_body(paragraph: str) -> str:
-    first = paragraph.split("،")[0].split(".")[0]
+    clauses = [clause for part in paragraph.split("،") for clause in part.split(".")]
+    first = next((c for c in clauses if re.search(r"\w", _BRACES.sub("", c))), paragraph)  # not "" for "، أكد…"
     return first if len(first) <= 120 else first[:117].rsplit(" ", 1)[0] + "…"
 
 

@@ -106,6 +106,8 @@ def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
         text, form, end_char = found
         text = text.strip(_TRAILING)
         if len(text.split()) >= 2:
+            if not any(t.is_word for t in tokens[i + 1 : subject_end]):  # ``وأضاف - أن``: punctuation, no name
+                subject = None
             out.append(RawStatement(text, form, subject, paragraph, continues=subject is None))
         consumed_to = end_char
         i += 1

@@ -25,7 +25,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -34,6 +34,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import ExtBot
 
 from bot.delivery.pacing import Pacer
+from bot.render.channel import SEND_OPTIONS
 from bot.render.views import View
 from bot.store.base import Delivery, Store
 
@@ -80,6 +81,7 @@ class Outbox:
         concurrency: int = 30,
         clock: Callable[[], float] = time.time,
         backoff: Callable[[int], float] | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.bot = bot
         self.store = store
@@ -89,6 +91,7 @@ class Outbox:
         self.batch = batch
         self.clock = clock
         self.backoff = backoff or _exponential
+        self.sleep = sleep
         self._gate = asyncio.Semaphore(concurrency)
 
     async def drain(self, *, until_empty: bool = True, max_seconds: float | None = None) -> OutboxResult:
@@ -100,11 +103,10 @@ class Outbox:
             if not claimed:
                 if not until_empty or not self._has_waiting():
                     return result
-                await asyncio.sleep(min(1.0, max(0.05, self._next_due() - self.clock())))
+                await self.sleep(min(1.0, max(0.05, self._next_due() - self.clock())))
                 continue
             tasks = []
             for delivery in claimed:
-                await self.pacer.slot(delivery.chat_id)
                 await self._gate.acquire()
                 tasks.append(asyncio.create_task(self._send(delivery, result)))
             await asyncio.gather(*tasks)
@@ -119,6 +121,7 @@ class Outbox:
 
     async def _send(self, delivery: Delivery, result: OutboxResult) -> None:
         try:
+            await self.pacer.slot(delivery.chat_id)  # reserve the slot and send right when it comes
             view = self.render(delivery)
             if view is None:
                 self.store.mark_failed(delivery.id, "the article is no longer available")
@@ -127,10 +130,12 @@ class Outbox:
             if isinstance(self.bot, ExtBot) and self.bot.rate_limiter is not None:
                 # the outbox paces and retries itself: no retries inside the rate limiter
                 message = await self.bot.send_message(
-                    delivery.chat_id, view.text, reply_markup=view.keyboard, rate_limit_args=0
+                    delivery.chat_id, view.text, reply_markup=view.keyboard, rate_limit_args=0, **SEND_OPTIONS
                 )
             else:
-                message = await self.bot.send_message(delivery.chat_id, view.text, reply_markup=view.keyboard)
+                message = await self.bot.send_message(
+                    delivery.chat_id, view.text, reply_markup=view.keyboard, **SEND_OPTIONS
+                )
             self.store.mark_sent(delivery.id, message.message_id)
             result.sent += 1
         except RetryAfter as exc:

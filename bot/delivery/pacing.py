@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 
 GLOBAL_RATE = 29.0  # a little under Telegram's ~30/s so jitter never provokes a 429
 PER_CHAT_INTERVAL = 1.0
+_MARGIN = 1e-4
 
 
 class Pacer:
@@ -21,8 +22,9 @@ class Pacer:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self.interval = 1.0 / rate
-        self.per_chat_interval = per_chat_interval
+        # a hair over the exact spacing, so no window of one second ever holds one send too many
+        self.interval = 1.0 / rate + _MARGIN
+        self.per_chat_interval = per_chat_interval + _MARGIN if per_chat_interval > 0 else 0.0
         self.clock = clock
         self.sleep = sleep
         self._next = 0.0

@@ -7,8 +7,10 @@ into expandable blockquotes on follow-up posts, each within Telegram's limit.
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import MessageLimit
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.constants import MessageLimit, ParseMode
 
 from bot.article.model import Article
 from bot.i18n import Language, t
@@ -17,6 +19,9 @@ from bot.render.links import Link, deep_link
 from bot.render.views import View, format_date, sources, statement_block
 
 _BUDGET = MessageLimit.MAX_TEXT_LENGTH - 96
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+#: Delivery sends through a plain Bot too (``python -m bot publish``): never rely on Defaults.
+SEND_OPTIONS: dict[str, Any] = {"parse_mode": ParseMode.HTML, "link_preview_options": NO_PREVIEW}
 
 
 def buttons(article: Article, lang: Language, username: str) -> InlineKeyboardMarkup:

@@ -48,8 +48,7 @@ NOT_MODIFIED = (
 )
 CALLBACK_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 _WEBHOOK_CONFLICT = (
-    "Conflict: can't use getUpdates method while webhook is active; "
-    "use deleteWebhook to delete the webhook first"
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
 )
 _DEFAULT_CHAT_IDS = {"group": -4001234567, "supergroup": DEFAULT_GROUP_ID, "channel": -1009876543210}
 _DEFAULT_UPDATE_TYPES = frozenset(
@@ -152,6 +151,7 @@ class FakeBotAPI:
         self.violations: list[str] = []
         self.admin_chats: set[int] = set(admin_chats)
         self.blocked_users: set[int] = set()
+        self.gone_chats: set[int] = set()
         self.faults = FaultInjector()
         self.rate_limiter: RateLimiter | None = None
         self.webhook: dict[str, Any] = {"url": ""}
@@ -214,6 +214,12 @@ class FakeBotAPI:
         with self._lock:
             (self.admin_chats.add if admin else self.admin_chats.discard)(chat_id)
 
+    def forget_chat(self, chat_id: int) -> None:
+        """The chat is gone (deleted account, deleted group): sending to it answers 400 chat not found."""
+        with self._lock:
+            self._chats.pop(chat_id, None)
+            self.gone_chats.add(chat_id)
+
     def block_user(self, user_id: int, blocked: bool = True) -> None:
         """Sending to this private chat answers 403 "Forbidden: bot was blocked by the user"."""
         with self._lock:
@@ -250,9 +256,7 @@ class FakeBotAPI:
     ) -> RateStats:
         """Enforce Telegram's flood limits on send methods (429 with ``retry_after`` when exceeded)."""
         with self._lock:
-            self.rate_limiter = RateLimiter(
-                self.clock, per_chat_per_second, global_per_second, group_per_minute
-            )
+            self.rate_limiter = RateLimiter(self.clock, per_chat_per_second, global_per_second, group_per_minute)
             return self.rate_limiter.stats
 
     def disable_rate_limits(self) -> None:
@@ -324,13 +328,9 @@ class FakeBotAPI:
         except (TypeError, ValueError):
             offset = 0
         with self._lock:
-            return (
-                any(u["update_id"] >= offset for u in self._updates) if offset >= 0 else bool(self._updates)
-            )
+            return any(u["update_id"] >= offset for u in self._updates) if offset >= 0 else bool(self._updates)
 
-    def _request_locked(
-        self, method: str, raw: Mapping[str, Any], files: dict[str, FileUpload]
-    ) -> FakeResponse:
+    def _request_locked(self, method: str, raw: Mapping[str, Any], files: dict[str, FileUpload]) -> FakeResponse:
         canonical = load_spec().canonical_method(method) or method
         params = decode_params(canonical, raw)
         params, files = self._merge_files(canonical, params, files)
@@ -399,9 +399,7 @@ class FakeBotAPI:
             return self._deliver(method, params, text_field="caption")
         if "Boolean" in returns:
             return ok_response(True)
-        self.violations.append(
-            f"{method}: FakeBotAPI does not implement this method (extend tests/botapi/fake.py)"
-        )
+        self.violations.append(f"{method}: FakeBotAPI does not implement this method (extend tests/botapi/fake.py)")
         return error_response(400, f"Bad Request: method {method} is not supported by FakeBotAPI")
 
     def _send_message(self, params: dict[str, Any]) -> FakeResponse:
@@ -496,9 +494,7 @@ class FakeBotAPI:
             return error_response(400, "Bad Request: message to delete not found")
         return ok_response(True)
 
-    def _answer_query(
-        self, query_id: str, store: dict[str, dict[str, Any]], params: dict[str, Any]
-    ) -> FakeResponse:
+    def _answer_query(self, query_id: str, store: dict[str, dict[str, Any]], params: dict[str, Any]) -> FakeResponse:
         if query_id in self._closed_queries:
             return error_response(400, CALLBACK_TOO_OLD)
         if query_id in self._open_queries:
@@ -602,9 +598,7 @@ class FakeBotAPI:
             return error_response(400, "Bad Request: user not found")
         if user_id == self.owner_user_id and chat.type != "private":
             return ok_response({"status": "creator", "user": _user(user_id), "is_anonymous": False})
-        return ok_response(
-            {"status": "member", "user": self.bot_user if user_id == self.bot_id else _user(user_id)}
-        )
+        return ok_response({"status": "member", "user": self.bot_user if user_id == self.bot_id else _user(user_id)})
 
     def _administrator(self, chat: FakeChat) -> dict[str, Any]:
         """``ChatMemberAdministrator`` for the bot (channel admins can post and edit)."""
@@ -634,9 +628,7 @@ class FakeBotAPI:
         chat = self._resolve_chat(params.get("chat_id"))
         if chat is None or chat.type == "private":
             return error_response(400, "Bad Request: chat not found")
-        admins: list[dict[str, Any]] = [
-            {"status": "creator", "user": _user(self.owner_user_id), "is_anonymous": False}
-        ]
+        admins: list[dict[str, Any]] = [{"status": "creator", "user": _user(self.owner_user_id), "is_anonymous": False}]
         if chat.id in self.admin_chats:
             admins.append(self._administrator(chat))
         return ok_response(admins)
@@ -652,11 +644,9 @@ class FakeBotAPI:
             numeric = int(chat_id)
         except (TypeError, ValueError):
             return None
-        if numeric in self._chats or self.strict_chats or numeric == 0:
+        if numeric in self._chats or self.strict_chats or numeric == 0 or numeric in self.gone_chats:
             return self._chats.get(numeric)
-        chat_type = (
-            "private" if numeric > 0 else ("supergroup" if str(numeric).startswith("-100") else "group")
-        )
+        chat_type = "private" if numeric > 0 else ("supergroup" if str(numeric).startswith("-100") else "group")
         return self.add_chat(numeric, chat_type)
 
     def _new_message_id(self, chat_id: int) -> int:
@@ -681,9 +671,7 @@ class FakeBotAPI:
         if entities:
             message[entities_key] = entities
 
-    def _store_bot_message(
-        self, chat: FakeChat, params: Mapping[str, Any], text_field: str
-    ) -> dict[str, Any]:
+    def _store_bot_message(self, chat: FakeChat, params: Mapping[str, Any], text_field: str) -> dict[str, Any]:
         message: dict[str, Any] = {
             "message_id": self._new_message_id(chat.id),
             "date": int(time.time()),
@@ -738,9 +726,7 @@ class FakeBotAPI:
             update = {"update_id": next(self._update_ids), kind: payload}
         return self.push_update(update) if push else update
 
-    def _sender(
-        self, user_id: int, language_code: str | None, first_name: str, username: str | None
-    ) -> dict[str, Any]:
+    def _sender(self, user_id: int, language_code: str | None, first_name: str, username: str | None) -> dict[str, Any]:
         user = _user(user_id, first_name)
         if language_code:
             user["language_code"] = language_code
@@ -750,9 +736,7 @@ class FakeBotAPI:
 
     def _incoming_chat(self, chat_id: int | None, chat_type: str, user: dict[str, Any]) -> FakeChat:
         if chat_id is None:
-            chat_id = (
-                user["id"] if chat_type == "private" else _DEFAULT_CHAT_IDS.get(chat_type, DEFAULT_GROUP_ID)
-            )
+            chat_id = user["id"] if chat_type == "private" else _DEFAULT_CHAT_IDS.get(chat_type, DEFAULT_GROUP_ID)
         with self._lock:
             chat = self._chats.get(chat_id)
             if chat is None or chat.type != chat_type:
@@ -787,9 +771,7 @@ class FakeBotAPI:
             replied = self._messages.get((chat.id, reply_to_message_id or 0))
             if replied is not None:
                 message["reply_to_message"] = replied.message
-            self._messages[(chat.id, message["message_id"])] = StoredMessage(
-                message, False, _content_key(message)
-            )
+            self._messages[(chat.id, message["message_id"])] = StoredMessage(message, False, _content_key(message))
             return message
 
     def message_update(
@@ -833,9 +815,7 @@ class FakeBotAPI:
         chat = self._incoming_chat(chat_id, chat_type, user)
         message = self._user_message(text, user, chat, message_id, None)
         message["edit_date"] = message["date"]
-        return self._update(
-            "edited_channel_post" if chat_type == "channel" else "edited_message", message, push
-        )
+        return self._update("edited_channel_post" if chat_type == "channel" else "edited_message", message, push)
 
     def callback_query_update(
         self,
@@ -857,11 +837,7 @@ class FakeBotAPI:
         with self._lock:
             stored = self._messages.get((chat_id, message_id))
             chat = self._resolve_chat(chat_id) or FakeChat(chat_id)
-            message = (
-                dict(stored.message)
-                if stored
-                else {"chat": chat.to_dict(), "message_id": message_id, "date": 0}
-            )
+            message = dict(stored.message) if stored else {"chat": chat.to_dict(), "message_id": message_id, "date": 0}
             query_id = f"{self.bot_id}{next(self._query_ids):08d}"
             self._open_queries.add(query_id)
         query = {
@@ -892,9 +868,7 @@ class FakeBotAPI:
                     button["callback_data"], message_id, user_id=user, chat_id=chat_id, push=push
                 )
         labels = [b.get("text") for row in rows for b in row]
-        raise LookupError(
-            f"no callback button {button_text!r} on message {message_id} in {chat_id}: {labels}"
-        )
+        raise LookupError(f"no callback button {button_text!r} on message {message_id} in {chat_id}: {labels}")
 
     def inline_query_update(
         self,

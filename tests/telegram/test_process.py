@@ -133,3 +133,40 @@ def test_no_token_is_one_clear_line(tmp_path: Path) -> None:
         timeout=60,
     )
     assert preview.returncode == 0 and "التصريحات حسب المصدر" in preview.stdout
+
+
+def test_publish_command_posts_once_and_delivers(fake_server: FakeBotAPIServer, tmp_path: Path) -> None:
+    api = fake_server.api
+    api.add_chat(-100555, "channel", username="news_channel", admin=True)
+    store_path = tmp_path / "bot.sqlite3"
+    from bot.store.sqlite import SqliteStore
+
+    store = SqliteStore(store_path)
+    for chat in (11, 12):
+        store.add_subscriber(chat, "ar")
+    store.close()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+    env.update(
+        PYTHONPATH=str(ROOT),
+        BOT_TOKEN=api.token,
+        BOT_BASE_URL=fake_server.base_url,
+        BOT_CHANNEL_ID="@news_channel",
+        BOT_DB_PATH=str(store_path),
+    )
+
+    def publish() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "publish"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        )
+
+    first = publish()
+    assert first.returncode == 0, first.stderr
+    assert "posted" in first.stdout and "2 sent" in first.stdout
+    channel_posts = len(api.chat_messages(-100555))
+    second = publish()
+    assert second.returncode == 0 and "unchanged" in second.stdout and "0 sent" in second.stdout
+    assert len(api.chat_messages(-100555)) == channel_posts
+    assert sorted(c.result["chat"]["id"] for c in api.sent("sendMessage") if c.result["chat"]["id"] > 0) == [11, 12]
+    api.set_admin(-100555, False)
+    third = publish()
+    assert third.returncode == 2 and third.stderr.count("\n") == 1 and "Traceback" not in third.stderr

@@ -1,0 +1,75 @@
+"""``python -m bot publish`` / ``unpublish``: delivery from cron or a newsroom pipeline, no bot process needed."""
+
+from __future__ import annotations
+
+import sys
+
+from telegram import Bot
+from telegram.error import TelegramError
+
+from bot.article.model import Article
+from bot.delivery.channel import channel_problems, publish, unpublish
+from bot.delivery.outbox import Outbox
+from bot.i18n import Language
+from bot.render.channel import subscriber_message
+from bot.render.views import View
+from bot.settings import Settings
+from bot.store.base import Delivery
+from bot.store.sqlite import SqliteStore
+
+
+def _bot(settings: Settings) -> Bot:
+    assert settings.token is not None
+    return Bot(settings.token.get_secret_value(), base_url=settings.base_url)
+
+
+async def run_publish(settings: Settings, article: Article, *, deliver: bool = True) -> int:
+    """Publish to the channel (when one is set), then deliver the outbox to subscribers."""
+    store = SqliteStore(settings.db_path)
+    try:
+        async with _bot(settings) as bot:
+            if settings.channel_id:
+                problems = await channel_problems(bot, settings.channel_id, "en")
+                if problems:
+                    print(f"error: cannot publish to {settings.channel_id}: {'; '.join(problems)}", file=sys.stderr)
+                    return 2
+                result = await publish(bot, store, article, settings.channel_id, settings.article_slot)
+                print(f"{result.action}: {settings.channel_id} messages {result.message_ids}, {result.queued} queued")
+            else:
+                queued = store.enqueue(settings.article_slot, article.id, "new")
+                print(f"no channel set (BOT_CHANNEL_ID): {queued} subscriber deliveries queued")
+            if deliver:
+                store.recover()
+
+                def render(row: Delivery) -> View | None:
+                    if row.article_id != article.id:
+                        return None
+                    lang: Language = "en" if row.language == "en" else "ar"
+                    return subscriber_message(article, lang, bot.username, update=row.kind == "update")
+
+                outcome = await Outbox(bot, store, render).drain()
+                print(f"delivered: {outcome.sent} sent, {outcome.failed} failed, {outcome.dropped} dropped")
+        return 0
+    except TelegramError as exc:
+        print(f"error: Telegram refused: {exc.message}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+
+
+async def run_unpublish(settings: Settings) -> int:
+    """Delete the article's channel posts."""
+    if not settings.channel_id:
+        print("error: no channel set (BOT_CHANNEL_ID)", file=sys.stderr)
+        return 2
+    store = SqliteStore(settings.db_path)
+    try:
+        async with _bot(settings) as bot:
+            deleted = await unpublish(bot, store, settings.channel_id, settings.article_slot)
+        print(f"deleted {deleted} posts from {settings.channel_id}")
+        return 0
+    except TelegramError as exc:
+        print(f"error: Telegram refused: {exc.message}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()

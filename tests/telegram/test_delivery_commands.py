@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from bot.article import Article
+from bot.store.sqlite import SqliteStore
+from bot.telegram.app import ADMIN_COMMANDS, build_application, post_init, post_shutdown
+from tests.botapi.fake import FakeBotAPI
+from tests.botapi.memory import InMemoryRequest
+
+from .conftest import ADMIN_ID, Driver, make_settings
+
+CHANNEL_ID = -1009876543
+USER = 3003
+
+
+@pytest_asyncio.fixture
+async def channel_driver(fake_api: FakeBotAPI, article: Article, tmp_path: Path) -> AsyncIterator[Driver]:
+    fake_api.add_chat(CHANNEL_ID, "channel", username="news_channel", admin=True)
+    settings = make_settings(fake_api, channel_id="@news_channel", db_path=tmp_path / "bot.sqlite3")
+    app = build_application(settings, article, request=InMemoryRequest(fake_api), rate_limiter=False)
+    async with app:
+        await post_init(app)
+        yield Driver(app, fake_api)
+        await post_shutdown(app)
+
+
+def store_of(driver: Driver) -> SqliteStore:
+    store = driver.app.bot_data.store
+    assert isinstance(store, SqliteStore)
+    return store
+
+
+@pytest.mark.parametrize("command", ADMIN_COMMANDS)
+async def test_admin_commands_refuse_everyone_else(channel_driver: Driver, command: str) -> None:
+    await channel_driver.send(f"/{command}", user_id=USER)
+    assert channel_driver.texts()[-1] == "هذا الأمر للمشرفين فقط."
+    await channel_driver.send(f"/{command}", user_id=USER, chat_type="supergroup", chat_id=-77)
+    assert channel_driver.texts()[-1] == "هذا الأمر للمشرفين فقط."
+    assert channel_driver.fake.chat_messages(CHANNEL_ID) == []
+
+
+async def test_subscribe_and_unsubscribe(channel_driver: Driver) -> None:
+    await channel_driver.send("/subscribe", user_id=USER)
+    assert "تم الاشتراك" in channel_driver.texts()[-1]
+    await channel_driver.send("/subscribe", user_id=USER)
+    assert "مشترك بالفعل" in channel_driver.texts()[-1]
+    assert store_of(channel_driver).is_subscribed(USER)
+    await channel_driver.send("/unsubscribe", user_id=USER)
+    assert "تم إلغاء الاشتراك" in channel_driver.texts()[-1]
+    await channel_driver.send("/unsubscribe", user_id=USER)
+    assert "غير مشترك" in channel_driver.texts()[-1]
+    await channel_driver.send("/subscribe", user_id=USER, chat_type="group", chat_id=-55)
+    assert "محادثة خاصة" in channel_driver.texts()[-1]
+    assert store_of(channel_driver).stats().subscribers == 0
+
+
+async def test_publish_once_stats_and_unpublish(channel_driver: Driver) -> None:
+    fake = channel_driver.fake
+    await channel_driver.send("/subscribe", user_id=USER)
+    await channel_driver.send("/publish", user_id=ADMIN_ID)
+    assert "تم نشر الخبر في القناة" in channel_driver.texts()[-1]
+    posts = len(fake.chat_messages(CHANNEL_ID))
+    assert posts >= 1
+    await channel_driver.send("/publish", user_id=ADMIN_ID)
+    assert "لم يتغير" in channel_driver.texts()[-1]
+    assert len(fake.chat_messages(CHANNEL_ID)) == posts
+    await channel_driver.send("/stats", user_id=ADMIN_ID)
+    stats = channel_driver.texts()[-1]
+    assert "المشتركون: 1" in stats and "رسائل بانتظار الإرسال: 1" in stats
+    await channel_driver.send("/unpublish", user_id=ADMIN_ID)
+    assert f"تم حذف {posts} منشورات" in channel_driver.texts()[-1]
+    assert fake.chat_messages(CHANNEL_ID) == []
+
+
+async def test_publish_says_what_is_missing(channel_driver: Driver) -> None:
+    channel_driver.fake.set_admin(CHANNEL_ID, False)
+    await channel_driver.send("/publish", user_id=ADMIN_ID)
+    text = channel_driver.texts()[-1]
+    assert "لا يمكن النشر في القناة" in text
+    assert channel_driver.fake.chat_messages(CHANNEL_ID) == []
+
+
+async def test_publish_without_channel(fake_api: FakeBotAPI, article: Article, tmp_path: Path) -> None:
+    settings = make_settings(fake_api, db_path=tmp_path / "bot.sqlite3")
+    app = build_application(settings, article, request=InMemoryRequest(fake_api), rate_limiter=False)
+    async with app:
+        await post_init(app)
+        driver = Driver(app, fake_api)
+        await driver.send("/publish", user_id=ADMIN_ID)
+        assert "BOT_CHANNEL_ID" in driver.texts()[-1]
+        await post_shutdown(app)
