@@ -7,6 +7,7 @@ into expandable blockquotes on follow-up posts, each within Telegram's limit.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
@@ -80,7 +81,8 @@ def _follow_up(lang: Language, blocks: list[str]) -> str:
     return t(lang, "channel_more") + "\n" + "\n".join(blocks)
 
 
+@lru_cache(maxsize=64)
 def subscriber_message(article: Article, lang: Language, username: str, *, update: bool) -> View:
-    """What a subscriber receives: the first channel post, marked new or updated."""
+    """What a subscriber receives: the first channel post, marked new or updated (rendered once, then cached)."""
     prefix = f"<b>{t(lang, 'update_prefix' if update else 'new_prefix')}</b>"
     return channel_posts(article, lang, username, prefix)[0]

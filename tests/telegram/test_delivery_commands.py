@@ -94,3 +94,26 @@ async def test_publish_without_channel(fake_api: FakeBotAPI, article: Article, t
         await driver.send("/publish", user_id=ADMIN_ID)
         assert "BOT_CHANNEL_ID" in driver.texts()[-1]
         await post_shutdown(app)
+
+
+async def test_running_bot_delivers_outbox_to_subscribers(fake_api: FakeBotAPI, article: Article, tmp_path: Path) -> None:
+    import asyncio
+
+    fake_api.add_chat(CHANNEL_ID, "channel", username="news_channel", admin=True)
+    settings = make_settings(fake_api, channel_id="@news_channel", db_path=tmp_path / "bot.sqlite3", outbox_interval=0.05)
+    app = build_application(settings, article, request=InMemoryRequest(fake_api), rate_limiter=False)
+    async with app:
+        await post_init(app)
+        await app.start()  # starts the job queue, which drains the outbox
+        driver = Driver(app, fake_api)
+        for user in (USER, USER + 1):
+            await driver.send("/subscribe", user_id=user)
+        await driver.send("/publish", user_id=ADMIN_ID)
+        for _ in range(200):
+            if store_of(driver).stats().sent == 2:
+                break
+            await asyncio.sleep(0.05)
+        await app.stop()
+        await post_shutdown(app)
+    delivered = [c for c in fake_api.sent("sendMessage") if "خبر جديد" in c.result["text"]]
+    assert sorted(c.result["chat"]["id"] for c in delivered) == [USER, USER + 1]
