@@ -1,0 +1,180 @@
+"""A library of articles: a folder of raw text, HTML pages or JSON files, or the bundled article.
+
+Files are parsed once (again only when their size or modification time changes). A broken file
+is recorded in :attr:`Library.broken` and skipped; it never stops the others. Every version of
+an article seen while running stays reachable by its id, so buttons on old messages keep
+working.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.article import Article, load_article
+from bot.article.search import SearchIndex, keys
+from bot.errors import ArticleError
+
+log = logging.getLogger(__name__)
+
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".json")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """The current version of one article file."""
+
+    slot: str
+    article: Article
+    mtime_ns: int
+    size: int
+
+    @property
+    def sort_key(self) -> tuple[datetime, int]:
+        return (self.article.published or _EPOCH, self.mtime_ns)
+
+
+@dataclass
+class Changes:
+    """What one :meth:`Library.refresh` found."""
+
+    new: list[Entry] = field(default_factory=list)
+    changed: list[Entry] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    broken: dict[str, str] = field(default_factory=dict)
+
+
+class Library:
+    """Articles by slot (file name) and by id."""
+
+    def __init__(
+        self,
+        folder: Path | None = None,
+        *,
+        single: Article | None = None,
+        single_slot: str = "bundled",
+        max_summary_sentences: int = 3,
+        max_summary_chars: int = 700,
+    ) -> None:
+        self.folder = folder
+        self.max_summary_sentences = max_summary_sentences
+        self.max_summary_chars = max_summary_chars
+        self._entries: dict[str, Entry] = {}
+        self._by_id: dict[str, Article] = {}
+        self._index: dict[str, SearchIndex] = {}
+        self._ordered: list[Entry] = []
+        self.broken: dict[str, str] = {}
+        self._broken_stamp: dict[str, tuple[int, int]] = {}
+        if single is not None:
+            self._put(Entry(single_slot, single, 0, 0))
+            self._reorder()
+
+    @classmethod
+    def of(cls, article: Article, slot: str = "bundled") -> Library:
+        """A library holding one article."""
+        return cls(single=article, single_slot=slot)
+
+    def refresh(self) -> Changes:
+        """Pick up new, changed, removed and broken files in the folder."""
+        changes = Changes()
+        if self.folder is None:
+            return changes
+        seen: set[str] = set()
+        for path in sorted(self._files()):
+            slot = path.name
+            seen.add(slot)
+            try:
+                stat = path.stat()
+            except OSError as exc:
+                self._break(slot, f"cannot read the file ({exc.strerror or exc})", changes)
+                continue
+            known = self._entries.get(slot)
+            if known and (known.mtime_ns, known.size) == (stat.st_mtime_ns, stat.st_size):
+                continue
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            if self._broken_stamp.get(slot) == stamp:
+                continue
+            try:
+                article = load_article(
+                    path, max_summary_sentences=self.max_summary_sentences, max_summary_chars=self.max_summary_chars
+                )
+            except ArticleError as exc:
+                self._break(slot, exc.problem, changes)
+                self._broken_stamp[slot] = stamp
+                continue
+            self.broken.pop(slot, None)
+            self._broken_stamp.pop(slot, None)
+            entry = Entry(slot, article, stat.st_mtime_ns, stat.st_size)
+            if known is None:
+                changes.new.append(entry)
+            elif known.article.id != article.id:
+                changes.changed.append(entry)
+            self._put(entry)
+        for slot in [s for s in self._entries if s not in seen]:
+            del self._entries[slot]
+            changes.removed.append(slot)
+        for slot in [s for s in self.broken if s not in seen]:
+            del self.broken[slot]
+            self._broken_stamp.pop(slot, None)
+        self._reorder()
+        return changes
+
+    def _files(self) -> Iterable[Path]:
+        assert self.folder is not None
+        try:
+            yield from (
+                p for p in self.folder.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES and not p.name.startswith(".")
+            )
+        except OSError as exc:
+            log.error("cannot list the library folder %s: %s", self.folder, exc)
+
+    def _break(self, slot: str, problem: str, changes: Changes) -> None:
+        log.warning("library: skipping %s: %s", slot, problem)
+        self.broken[slot] = problem
+        changes.broken[slot] = problem
+
+    def _put(self, entry: Entry) -> None:
+        self._entries[entry.slot] = entry
+        self._by_id[entry.article.id] = entry.article
+        self._index[entry.article.id] = SearchIndex.build(entry.article)
+
+    def _reorder(self) -> None:
+        self._ordered = sorted(self._entries.values(), key=lambda e: e.sort_key, reverse=True)
+
+    # reading ---------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def entries(self) -> list[Entry]:
+        """Current articles, newest first."""
+        return list(self._ordered)
+
+    def latest(self) -> Article | None:
+        """The newest article."""
+        return self._ordered[0].article if self._ordered else None
+
+    def get(self, article_id: str) -> Article | None:
+        """Any version seen while running, by id."""
+        return self._by_id.get(article_id)
+
+    def slot_of(self, article_id: str) -> str | None:
+        """The file an article id currently lives in."""
+        return next((e.slot for e in self._ordered if e.article.id == article_id), None)
+
+    def search(self, query: str, limit: int = 10) -> list[Article]:
+        """Current articles matching every word of ``query``, best first (newest first on ties)."""
+        wanted = [k for k in keys(query) if k]
+        if not wanted:
+            return []
+        scored = []
+        for rank, entry in enumerate(self._ordered):
+            score = self._index[entry.article.id].score(wanted)
+            if score:
+                scored.append((-score, rank, entry.article))
+        scored.sort(key=lambda item: (item[0], item[1]))
+        return [article for _, _, article in scored[:limit]]

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from bot.article.search import keys, search_key
+from bot.library import Library
+
+from .article.conftest import OTHER_OUTLET
+
+BUNDLED = (Path(__file__).resolve().parents[1] / "bot" / "data" / "article.txt").read_text("utf-8")
+
+
+def write(path: Path, text: str, mtime: int | None = None) -> None:
+    path.write_text(text, "utf-8")
+    if mtime is not None:
+        os.utime(path, ns=(mtime, mtime))
+
+
+def test_folder_new_changed_removed_and_broken(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", BUNDLED)
+    write(tmp_path / "b.txt", OTHER_OUTLET)
+    (tmp_path / "broken.txt").write_bytes(b"\x00\x01binary\x00")
+    (tmp_path / "notes.md").write_text("ignored")
+    library = Library(tmp_path)
+    changes = library.refresh()
+    assert sorted(e.slot for e in changes.new) == ["a.txt", "b.txt"]
+    assert "binary" in changes.broken["broken.txt"] and "broken.txt" in library.broken
+    assert len(library) == 2
+    # newest first: 2023 before 2022
+    assert [e.slot for e in library.entries()] == ["b.txt", "a.txt"]
+    assert library.latest() is not None and library.latest() == library.entries()[0].article
+
+    unchanged = library.refresh()
+    assert (unchanged.new, unchanged.changed, unchanged.broken) == ([], [], {})  # parsed once
+
+    old_id = library.entries()[1].article.id
+    write(tmp_path / "a.txt", BUNDLED.replace("123 قتيلا", "130 قتيلا"), mtime=2_000_000_000_000_000_000)
+    changed = library.refresh()
+    assert [e.slot for e in changed.changed] == ["a.txt"]
+    assert library.get(old_id) is not None  # old buttons keep working
+    assert library.slot_of(changed.changed[0].article.id) == "a.txt"
+
+    (tmp_path / "b.txt").unlink()
+    (tmp_path / "broken.txt").unlink()
+    removed = library.refresh()
+    assert removed.removed == ["b.txt"] and library.broken == {}
+
+
+def test_search_is_arabic_aware(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", BUNDLED)
+    write(tmp_path / "b.txt", OTHER_OUTLET)
+    library = Library(tmp_path)
+    library.refresh()
+    bundled_title = "تعليق جديد من التحالف الدولي حول أحداث الحسكة"
+    assert [a.title for a in library.search("والتحالف")] == [bundled_title]
+    assert [a.title for a in library.search("بالحسكه")] == [bundled_title]  # taa marbuta folded
+    assert [a.title for a in library.search("برينان")] == [bundled_title]  # speakers
+    assert next(a.title for a in library.search("المقداد")).startswith("وزير الخارجية")
+    assert library.search("اسطورة غير موجودة") == []
+    assert library.search("") == []
+
+
+def test_search_keys() -> None:
+    assert search_key("والمرصد") == search_key("المرصد") == search_key("مرصد")
+    assert keys("أحداث الإنسانية") == keys("احداث الانسانيه")
+    assert search_key("فقال") == "قال"
