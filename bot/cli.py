@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from bot.article import load_article
 from bot.article.model import Article
 from bot.errors import BotError
+from bot.library import Library
 from bot.settings import Settings
 
 NO_TOKEN = (
@@ -61,6 +62,21 @@ def _article(settings: Settings, path: str | None = None) -> Article:
     )
 
 
+def _library(settings: Settings) -> Library:
+    """The folder of articles when one is set (broken files are skipped), else the single article."""
+    if settings.library_dir is None:
+        return Library.of(_article(settings), settings.article_slot)
+    if not settings.library_dir.is_dir():
+        raise BotError(f"the library folder {settings.library_dir} does not exist or is not a folder")
+    library = Library(
+        settings.library_dir,
+        max_summary_sentences=settings.summary_max_sentences,
+        max_summary_chars=settings.summary_max_chars,
+    )
+    library.refresh()
+    return library
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
@@ -97,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.telegram.app import run
 
         setup_logging(settings.log_level, settings.token.get_secret_value())
-        run(settings, _article(settings))
+        run(settings, _library(settings))
         return 0
     except BotError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -7,7 +7,8 @@
     │   ├── SourceError           the file itself: missing, a directory, unreadable, empty, binary
     │   ├── EncodingError         bytes that are neither UTF-8 nor Windows-1256
     │   └── NoBodyError           a text with no recognisable article body
-    ├── ArticleFormatError        a JSON article that does not match the model
+    │   ├── ArticleFormatError    a JSON article that does not match the model
+    │   └── NoArticleError        the library holds no article yet
     ├── ConfigError               settings missing or invalid (no token, bad mode...)
     └── StoreError                the persistent store failed or has an unknown schema
 
@@ -48,6 +49,10 @@ class NoBodyError(ArticleError):
 
 class ArticleFormatError(ArticleError):
     """A JSON article that does not match the Article model."""
+
+
+class NoArticleError(ArticleError):
+    """The library holds no article yet (an empty or all-broken folder)."""
 
 
 class ConfigError(BotError):

@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("article_path", "channel_id", "webhook_url", mode="before")
+    @field_validator("article_path", "channel_id", "webhook_url", "library_dir", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -63,6 +63,9 @@ class Settings(BaseSettings):
         return self
 
     outbox_interval: float = Field(default=2.0, gt=0, description="seconds between outbox drains")
+    library_dir: Path | None = Field(default=None, description="folder of articles; the single article when empty")
+    library_interval: float = Field(default=10.0, gt=0, description="seconds between scans of the library folder")
+    auto_publish: bool = Field(default=False, description="publish new and changed library articles by itself")
 
     @property
     def article_slot(self) -> str:

@@ -13,7 +13,7 @@ from typing import Literal
 
 from telegram.constants import InlineKeyboardButtonLimit
 
-View = Literal["summary", "full", "quotes", "source", "statement", "start", "noop"]
+View = Literal["summary", "full", "quotes", "source", "statement", "start", "list", "noop"]
 _CODES: dict[View, str] = {
     "summary": "m",
     "full": "p",
@@ -21,6 +21,7 @@ _CODES: dict[View, str] = {
     "source": "s",
     "statement": "t",
     "start": "h",
+    "list": "l",
     "noop": "n",
 }
 _VIEWS = {code: view for view, code in _CODES.items()}

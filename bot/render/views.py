@@ -283,3 +283,32 @@ def _checked(text: str) -> str:
     if tg_len(visible(text)) > MessageLimit.MAX_TEXT_LENGTH:
         raise ValueError("rendered message exceeds Telegram's limit")
     return text
+
+
+LIST_PAGE_SIZE = 8
+_BUTTON_TITLE = 60
+
+
+def _short_title(title: str) -> str:
+    return title if len(title) <= _BUTTON_TITLE else title[: _BUTTON_TITLE - 1].rsplit(" ", 1)[0] + "…"
+
+
+def article_list(articles: list[Article], lang: Language, number: int, latest_id: str) -> View:
+    """Page ``number`` of the articles (newest first), one button each; pager buttons carry the latest id."""
+    total = max(1, -(-len(articles) // LIST_PAGE_SIZE))
+    if not 1 <= number <= total:
+        raise IndexError(number)
+    chunk = articles[(number - 1) * LIST_PAGE_SIZE : number * LIST_PAGE_SIZE]
+    rows = [[_button(_short_title(a.title), Link("start", a.id))] for a in chunk]
+    pager = _pager(latest_id, "list", number, total, lang, lambda n: str(n))
+    keyboard = InlineKeyboardMarkup(rows + list(pager.inline_keyboard if pager else []))
+    return View(t(lang, "list_header", n=number, m=total), keyboard)
+
+
+def search_results(articles: list[Article], lang: Language, query: str) -> View:
+    """Articles matching a search, one button each."""
+    if not articles:
+        return View(t(lang, "search_none", query=esc(query)))
+    lines = [t(lang, "search_header", query=esc(query), count=len(articles))]
+    rows = [[_button(_short_title(a.title), Link("start", a.id))] for a in articles]
+    return View(_checked("\n".join(lines)), InlineKeyboardMarkup(rows))

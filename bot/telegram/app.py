@@ -6,6 +6,7 @@ import logging
 
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -21,10 +22,11 @@ from telegram.request import BaseRequest
 
 from bot.article import lexicon
 from bot.article.model import Article
-from bot.delivery.channel import channel_problems
+from bot.delivery.channel import channel_problems, publish
 from bot.delivery.outbox import Outbox
 from bot.errors import ConfigError
 from bot.i18n import LANGUAGES, Language, t
+from bot.library import Library
 from bot.render import views
 from bot.render.channel import subscriber_message
 from bot.settings import Settings
@@ -43,13 +45,16 @@ NEW_MESSAGES = filters.UpdateType.MESSAGE
 ADMIN_COMMANDS = ("publish", "unpublish", "stats")
 
 
-def bot_commands(article: Article, lang: Language) -> list[BotCommand]:
-    """The command menu for one language; organisation shortcuts only for those the article quotes."""
+def bot_commands(library: Library, lang: Language) -> list[BotCommand]:
+    """The command menu for one language; organisation shortcuts only for those the articles quote."""
     assert lang in LANGUAGES
     names = ["start", "summary", "full", "quotes"]
+    if library.folder is not None:
+        names += ["latest", "list", "search"]
     menu = [BotCommand(name, t(lang, f"cmd_{name}")) for name in names]
+    articles = [entry.article for entry in library.entries()]
     for org in lexicon.organisations():
-        if views.source_for_org(article, org.id) is not None:
+        if any(views.source_for_org(article, org.id) is not None for article in articles):
             key = f"cmd_{org.command}"
             label = t(lang, "org_statements_of", name=org.name if lang == "ar" else org.english)
             try:
@@ -64,7 +69,8 @@ def bot_commands(article: Article, lang: Language) -> list[BotCommand]:
 async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     """Open the store, resume the outbox, check the channel, and set the command menu (ar, en)."""
     data: BotData = application.bot_data
-    article, settings = data.require()
+    assert data.library is not None and data.settings is not None
+    library, settings = data.library, data.settings
     if data.store is None:
         data.store = SqliteStore(settings.db_path)
     store = data.store
@@ -74,7 +80,8 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     username = application.bot.username
 
     def render(row: Delivery) -> views.View | None:
-        if row.article_id != article.id:
+        article = library.get(row.article_id)
+        if article is None:
             return None
         lang: Language = "en" if row.language == "en" else "ar"
         return subscriber_message(article, lang, username, update=row.kind == "update")
@@ -82,18 +89,17 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     data.extra["outbox"] = Outbox(application.bot, store, render)
     if application.job_queue is not None:
         application.job_queue.run_repeating(drain_outbox, interval=settings.outbox_interval, first=0.5, name="outbox")
+        if library.folder is not None:
+            application.job_queue.run_repeating(
+                refresh_library, interval=settings.library_interval, first=settings.library_interval, name="library"
+            )
     if settings.channel_id:
         problems = await channel_problems(application.bot, settings.channel_id, "en")
         if problems:
             log.warning("channel %s: %s", settings.channel_id, "; ".join(problems))
-    await application.bot.set_my_commands(bot_commands(article, "ar"), scope=BotCommandScopeDefault())
-    await application.bot.set_my_commands(bot_commands(article, "en"), language_code="en")
-    log.info(
-        "serving article %s (%d paragraphs, %d statements)",
-        article.id,
-        len(article.paragraphs),
-        len(article.statements),
-    )
+    await application.bot.set_my_commands(bot_commands(library, "ar"), scope=BotCommandScopeDefault())
+    await application.bot.set_my_commands(bot_commands(library, "en"), language_code="en")
+    log.info("serving %d article(s); %d broken file(s) skipped", len(library), len(library.broken))
 
 
 async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
@@ -102,6 +108,27 @@ async def post_shutdown(application: Application) -> None:  # type: ignore[type-
     if data.store is not None:
         data.store.close()
         data.store = None
+
+
+async def refresh_library(context: Context) -> None:
+    """Job: pick up new and changed files; with auto-publish on, publish them exactly once."""
+    library, settings, store = context.bot_data.library, context.bot_data.settings, context.bot_data.store
+    if library is None or settings is None or store is None:
+        return
+    changes = library.refresh()
+    for entry in [*changes.new, *changes.changed]:
+        log.info("library: %s is %s (%s)", entry.slot, "new" if entry in changes.new else "changed", entry.article.id)
+        if not settings.auto_publish:
+            continue
+        if settings.channel_id:
+            try:
+                await publish(context.bot, store, entry.article, settings.channel_id, entry.slot)
+            except TelegramError as exc:
+                log.warning(
+                    "auto-publish of %s failed: %s (retried at the next change or /publish)", entry.slot, exc.message
+                )
+        else:
+            store.enqueue(entry.slot, entry.article.id, "update" if entry in changes.changed else "new")
 
 
 async def drain_outbox(context: Context) -> None:
@@ -115,7 +142,7 @@ async def drain_outbox(context: Context) -> None:
 
 def build_application(
     settings: Settings,
-    article: Article,
+    source: Article | Library,
     *,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
@@ -142,14 +169,15 @@ def build_application(
         builder = builder.get_updates_request(get_updates_request)
     application = builder.build()
     data: BotData = application.bot_data
-    data.article = article
+    library = source if isinstance(source, Library) else Library.of(source, settings.article_slot)
+    data.library = library
     data.settings = settings
     data.store = store
-    register_handlers(application, article)
+    register_handlers(application, library)
     return application
 
 
-def register_handlers(application: Application, article: Article) -> None:  # type: ignore[type-arg]
+def register_handlers(application: Application, library: Library) -> None:  # type: ignore[type-arg]
     """Every handler, in one readable list."""
     commands = [
         ("start", handlers.start),
@@ -164,10 +192,12 @@ def register_handlers(application: Application, article: Article) -> None:  # ty
         ("publish", delivery.publish_command),
         ("unpublish", delivery.unpublish_command),
         ("stats", delivery.stats),
+        ("latest", handlers.latest),
+        ("list", handlers.list_articles),
+        ("search", handlers.search),
     ]
     for org in lexicon.organisations():
-        if views.source_for_org(article, org.id) is not None:
-            commands.append((org.command, handlers.org_shortcut(org.id)))
+        commands.append((org.command, handlers.org_shortcut(org.id)))
     for name, callback in commands:
         application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES), group=COMMANDS)
     application.add_handler(CallbackQueryHandler(handlers.button), group=COMMANDS)
@@ -204,9 +234,9 @@ class _UnknownCommand(filters.MessageFilter):
         return bool(target) and target.lower() == (username or "").lower()
 
 
-def run(settings: Settings, article: Article) -> None:
+def run(settings: Settings, source: Article | Library) -> None:
     """Run until interrupted: long polling by default, or a webhook server."""
-    application = build_application(settings, article)
+    application = build_application(settings, source)
     if settings.mode == "webhook":
         assert settings.webhook_url and settings.webhook_secret is not None
         application.run_webhook(

@@ -9,7 +9,9 @@ from telegram import Update
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.article.model import Article
+from bot.errors import NoArticleError
 from bot.i18n import Language, pick_language
+from bot.library import Library
 from bot.settings import Settings
 from bot.store.base import Store
 
@@ -18,15 +20,22 @@ from bot.store.base import Store
 class BotData:
     """What every handler shares; filled in by :func:`bot.telegram.app.build_application`."""
 
-    article: Article | None = None
+    library: Library | None = None
     settings: Settings | None = None
     store: Store | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def require(self) -> tuple[Article, Settings]:
-        """The article and settings (always set once the application is built)."""
-        assert self.article is not None and self.settings is not None
-        return self.article, self.settings
+        """The newest article and the settings; :class:`NoArticleError` while the library is empty."""
+        assert self.library is not None and self.settings is not None
+        latest = self.library.latest()
+        if latest is None:
+            raise NoArticleError(None, "the library holds no article yet")
+        return latest, self.settings
+
+    def article(self, article_id: str) -> Article | None:
+        """Any article version this process has served, by id."""
+        return self.library.get(article_id) if self.library is not None else None
 
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
@@ -45,6 +54,7 @@ def language(update: Update, context: Context) -> Language:
     chosen = context.user_data.get("lang") if context.user_data is not None else None
     if chosen in ("ar", "en"):
         return chosen  # type: ignore[no-any-return]
-    _article, settings = context.bot_data.require()
+    settings = context.bot_data.settings
+    assert settings is not None
     user = update.effective_user
     return pick_language(user.language_code if user else None, settings.default_language)

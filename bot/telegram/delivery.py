@@ -100,4 +100,10 @@ async def stats(update: Update, context: Context) -> None:
         await _reply(update, views.plain(lang, "admin_only").text)
         return
     numbers = store_of(context).stats()
-    await _reply(update, views.plain(lang, "stats", **numbers.__dict__).text)
+    library = context.bot_data.library
+    text = views.plain(lang, "stats", **numbers.__dict__).text
+    if library is not None:
+        text += "\n" + views.plain(lang, "stats_library", articles=len(library), broken=len(library.broken)).text
+        for slot, problem in sorted(library.broken.items())[:10]:
+            text += f"\n{esc(slot)}: {esc(problem)}"
+    await _reply(update, text)

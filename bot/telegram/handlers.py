@@ -7,6 +7,7 @@ import logging
 from telegram import Update
 from telegram.error import BadRequest
 
+from bot.errors import NoArticleError
 from bot.i18n import Language
 from bot.render import views
 from bot.render.inline import inline_results
@@ -24,8 +25,10 @@ async def _reply(update: Update, view: View) -> None:
 
 
 def _open(link: Link, update: Update, context: Context) -> View | None:
-    """The view a button or deep link asks for, or None when its argument is out of range."""
-    article, _settings = context.bot_data.require()
+    """The view a button or deep link asks for; None for an unknown article or an argument out of range."""
+    article = context.bot_data.article(link.article_id)
+    if article is None:
+        return None
     lang = language(update, context)
     try:
         if link.view == "summary":
@@ -46,6 +49,11 @@ def _open(link: Link, update: Update, context: Context) -> View | None:
             return views.statement_view(article, lang, int(link.arg))
         if link.view == "start":
             return views.welcome(article, lang)
+        if link.view == "list":
+            library = context.bot_data.library
+            assert library is not None
+            articles = [entry.article for entry in library.entries()]
+            return views.article_list(articles, lang, int(link.arg or "1"), article.id)
     except (IndexError, ValueError):
         return None
     return None
@@ -57,7 +65,7 @@ async def start(update: Update, context: Context) -> None:
     lang = language(update, context)
     if context.args:
         link = from_payload(context.args[0])
-        view = _open(link, update, context) if link and link.article_id == article.id else None
+        view = _open(link, update, context) if link else None
         if view is not None:
             await _reply(update, view)
             return
@@ -140,10 +148,9 @@ async def button(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None:
         return
-    article, _settings = context.bot_data.require()
     lang = language(update, context)
     link = from_callback(query.data)
-    if link is None or link.article_id != article.id:
+    if link is None or context.bot_data.article(link.article_id) is None:
         await query.answer(views.plain(lang, "stale_button").text, show_alert=True)
         return
     if link.view == "noop":
@@ -165,6 +172,41 @@ async def button(update: Update, context: Context) -> None:
             raise
 
 
+async def latest(update: Update, context: Context) -> None:
+    """/latest: the newest article's welcome."""
+    article, _settings = context.bot_data.require()
+    await _reply(update, views.welcome(article, language(update, context)))
+
+
+async def list_articles(update: Update, context: Context) -> None:
+    """/list [N]: the articles, newest first, a page at a time."""
+    article, _settings = context.bot_data.require()
+    library = context.bot_data.library
+    assert library is not None
+    lang = language(update, context)
+    arg = context.args[0] if context.args else "1"
+    articles = [entry.article for entry in library.entries()]
+    try:
+        view = views.article_list(articles, lang, int(arg), article.id)
+    except (ValueError, IndexError):
+        total = max(1, -(-len(articles) // views.LIST_PAGE_SIZE))
+        view = views.plain(lang, "bad_page", m=total)
+    await _reply(update, view)
+
+
+async def search(update: Update, context: Context) -> None:
+    """/search WORDS: Arabic-aware search over titles, text and speakers."""
+    context.bot_data.require()
+    library = context.bot_data.library
+    assert library is not None
+    lang = language(update, context)
+    query = " ".join(context.args or [])[:200]
+    if not query.strip():
+        await _reply(update, views.plain(lang, "search_usage"))
+        return
+    await _reply(update, views.search_results(library.search(query), lang, query))
+
+
 async def inline_query(update: Update, context: Context) -> None:
     """@bot <words> in any chat: the summary and matching statements."""
     query = update.inline_query
@@ -177,10 +219,15 @@ async def inline_query(update: Update, context: Context) -> None:
 
 async def on_error(update: object, context: Context) -> None:
     """Log every unhandled error and tell the user politely; never show them a traceback."""
-    log.error("error while handling an update", exc_info=context.error)
+    empty = isinstance(context.error, NoArticleError)
+    if empty:
+        log.warning("an update arrived while the library holds no article")
+    else:
+        log.error("error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None and update.effective_chat.type == "private":
-        lang = language(update, context) if context.bot_data.article is not None else "ar"
+        lang = language(update, context) if context.bot_data.settings is not None else "ar"
         try:
-            await context.bot.send_message(update.effective_chat.id, views.plain(lang, "error").text)
+            text = views.plain(lang, "no_article" if empty else "error").text
+            await context.bot.send_message(update.effective_chat.id, text)
         except Exception:  # the chat may be gone or Telegram unreachable: logging is all we can do
             log.warning("could not tell the user about the error", exc_info=True)

@@ -96,11 +96,15 @@ async def test_publish_without_channel(fake_api: FakeBotAPI, article: Article, t
         await post_shutdown(app)
 
 
-async def test_running_bot_delivers_outbox_to_subscribers(fake_api: FakeBotAPI, article: Article, tmp_path: Path) -> None:
+async def test_running_bot_delivers_outbox_to_subscribers(
+    fake_api: FakeBotAPI, article: Article, tmp_path: Path
+) -> None:
     import asyncio
 
     fake_api.add_chat(CHANNEL_ID, "channel", username="news_channel", admin=True)
-    settings = make_settings(fake_api, channel_id="@news_channel", db_path=tmp_path / "bot.sqlite3", outbox_interval=0.05)
+    settings = make_settings(
+        fake_api, channel_id="@news_channel", db_path=tmp_path / "bot.sqlite3", outbox_interval=0.05
+    )
     app = build_application(settings, article, request=InMemoryRequest(fake_api), rate_limiter=False)
     async with app:
         await post_init(app)

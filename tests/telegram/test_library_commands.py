@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest_asyncio
+from telegram.ext import CallbackContext
+
+from bot.library import Library
+from bot.render.links import Link, to_callback
+from bot.store.sqlite import SqliteStore
+from bot.telegram.app import build_application, post_init, post_shutdown, refresh_library
+from tests.article.conftest import OTHER_OUTLET
+from tests.botapi.fake import FakeBotAPI
+from tests.botapi.memory import InMemoryRequest
+
+from .conftest import ADMIN_ID, Driver, make_settings
+
+BUNDLED = (Path(__file__).resolve().parents[2] / "bot" / "data" / "article.txt").read_text("utf-8")
+USER = 7007
+CHANNEL_ID = -1004444
+BUNDLED_TITLE = "تعليق جديد من التحالف الدولي حول أحداث الحسكة"
+OTHER_TITLE = "وزير الخارجية يحذر من «تصعيد خطير» في المنطقة"
+
+
+@pytest_asyncio.fixture
+async def library_driver(fake_api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[Driver]:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "hasakah.txt").write_text(BUNDLED, "utf-8")
+    (folder / "damascus.txt").write_text(OTHER_OUTLET, "utf-8")
+    (folder / "broken.txt").write_bytes(b"")
+    fake_api.add_chat(CHANNEL_ID, "channel", username="news_channel", admin=True)
+    settings = make_settings(
+        fake_api,
+        library_dir=folder,
+        auto_publish=True,
+        channel_id="@news_channel",
+        db_path=tmp_path / "bot.sqlite3",
+    )
+    library = Library(folder)
+    library.refresh()
+    app = build_application(settings, library, request=InMemoryRequest(fake_api), rate_limiter=False)
+    async with app:
+        await post_init(app)
+        yield Driver(app, fake_api)
+        await post_shutdown(app)
+
+
+def last(driver: Driver) -> dict[str, object]:
+    result: dict[str, object] = driver.fake.last("sendMessage").result
+    return result
+
+
+def buttons(message: dict[str, object]) -> list[str]:
+    markup = message.get("reply_markup") or {}
+    assert isinstance(markup, dict)
+    return [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
+
+
+async def test_latest_list_and_open_an_older_article(library_driver: Driver) -> None:
+    await library_driver.send("/latest", user_id=USER)
+    assert OTHER_TITLE in str(last(library_driver)["text"])  # 2023 is newer than 2022
+    await library_driver.send("/summary", user_id=USER)
+    assert OTHER_TITLE in str(last(library_driver)["text"])
+    await library_driver.send("/list", user_id=USER)
+    listing = last(library_driver)
+    assert buttons(listing) == [OTHER_TITLE, BUNDLED_TITLE]
+    await library_driver.feed(library_driver.fake.press_button(USER, int(str(listing["message_id"])), BUNDLED_TITLE))
+    opened = library_driver.fake.last("editMessageText").result
+    assert BUNDLED_TITLE in opened["text"]
+    await library_driver.feed(library_driver.fake.press_button(USER, opened["message_id"], "التصريحات"))
+    assert "22 تصريحاً" in library_driver.fake.last("editMessageText").result["text"]
+    await library_driver.send("/list 9", user_id=USER)
+    assert "رقم الصفحة غير صحيح" in str(last(library_driver)["text"])
+
+
+async def test_search(library_driver: Driver) -> None:
+    await library_driver.send("/search والحسكة", user_id=USER)
+    assert buttons(last(library_driver)) == [BUNDLED_TITLE]
+    await library_driver.send("/search المقداد", user_id=USER)
+    assert buttons(last(library_driver)) == [OTHER_TITLE]
+    await library_driver.send("/search كلمة لا توجد أبدا", user_id=USER)
+    assert "لا توجد أخبار تطابق" in str(last(library_driver)["text"])
+    await library_driver.send("/search", user_id=USER)
+    assert "اكتب كلمات البحث" in str(last(library_driver)["text"])
+
+
+async def test_new_file_is_picked_up_and_published_once(library_driver: Driver, tmp_path: Path) -> None:
+    store = library_driver.app.bot_data.store
+    assert isinstance(store, SqliteStore)
+    library = library_driver.app.bot_data.library
+    assert library is not None and library.folder is not None
+    await library_driver.send("/subscribe", user_id=USER)
+    new_text = OTHER_OUTLET.replace("2023/05/14", "2024/06/01").replace("وزير الخارجية يحذر", "وزير الداخلية يحذر")
+    (library.folder / "new.txt").write_text(new_text, "utf-8")
+    context = CallbackContext(library_driver.app)
+    await refresh_library(context)
+    await refresh_library(context)  # nothing new the second time
+    posts = library_driver.fake.chat_messages(CHANNEL_ID)
+    assert len([p for p in posts if "وزير الداخلية يحذر" in p["text"]]) == 1
+    assert store.stats().pending == 1
+    await library_driver.send("/latest", user_id=USER)
+    assert "وزير الداخلية يحذر" in str(last(library_driver)["text"])
+
+
+async def test_stats_reports_broken_files_and_old_buttons_work(library_driver: Driver) -> None:
+    await library_driver.send("/stats", user_id=ADMIN_ID)
+    text = str(last(library_driver)["text"])
+    assert "الأخبار: 2، ملفات معطوبة: 1" in text and "broken.txt" in text
+    library = library_driver.app.bot_data.library
+    assert library is not None
+    old = library.entries()[1].article
+    data = to_callback(Link("full", old.id, "1"))
+    await library_driver.feed(library_driver.fake.callback_query_update(data, 424242, user_id=USER))
+    assert old.title in str(last(library_driver)["text"])
+
+
+async def test_empty_library_answers_politely(fake_api: FakeBotAPI, tmp_path: Path) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    settings = make_settings(fake_api, library_dir=folder, db_path=tmp_path / "bot.sqlite3")
+    library = Library(folder)
+    library.refresh()
+    app = build_application(settings, library, request=InMemoryRequest(fake_api), rate_limiter=False)
+    async with app:
+        await post_init(app)
+        driver = Driver(app, fake_api)
+        await driver.send("/summary", user_id=USER)
+        assert "لا توجد أخبار بعد" in driver.texts()[-1]
+        await post_shutdown(app)
