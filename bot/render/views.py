@@ -312,3 +312,62 @@ def search_results(articles: list[Article], lang: Language, query: str) -> View:
     lines = [t(lang, "search_header", query=esc(query), count=len(articles))]
     rows = [[_button(_short_title(a.title), Link("start", a.id))] for a in articles]
     return View(_checked("\n".join(lines)), InlineKeyboardMarkup(rows))
+
+
+@dataclass(frozen=True)
+class LibrarySource:
+    """One organisation's (or speaker's) statements across the library, newest article first."""
+
+    index: int
+    name: str
+    items: tuple[tuple[Article, Statement], ...]
+
+
+def library_sources(articles: list[Article]) -> list[LibrarySource]:
+    """Statements of every article grouped by organisation; ``articles`` come newest first."""
+    groups: dict[str, list[tuple[Article, Statement]]] = {}
+    for article in articles:
+        for statement in article.statements:
+            groups.setdefault(statement.org or statement.speaker, []).append((article, statement))
+    ordered = sorted(groups.items(), key=lambda item: -len(item[1]))
+    return [LibrarySource(i, name, tuple(items)) for i, (name, items) in enumerate(ordered)]
+
+
+def library_quotes_menu(articles: list[Article], lang: Language, latest_id: str) -> View:
+    """Who said what across the library: sources with their counts."""
+    groups = library_sources(articles)
+    if not groups:
+        return View(t(lang, "no_statements"))
+    count = sum(len(g.items) for g in groups)
+    text = t(lang, "library_quotes_menu", count=count, articles=len(articles))
+    rows = [
+        [_button(t(lang, "source_entry", name=g.name, count=len(g.items)), Link("source", latest_id, f"a{g.index}.1"))]
+        for g in groups[:40]
+    ]
+    return View(text, InlineKeyboardMarkup(rows))
+
+
+def library_source_page(articles: list[Article], lang: Language, index: int, number: int, latest_id: str) -> View:
+    """Page ``number`` of one source's statements across the library, newest first, with article titles."""
+    groups = library_sources(articles)
+    if not 0 <= index < len(groups):
+        raise IndexError(index)
+    source = groups[index]
+    blocks = [
+        f"{statement_block(st, lang)}\n{t(lang, 'statement_in', title=esc(article.title))}"
+        for article, st in source.items
+    ]
+    pages: list[list[str]] = [[]]
+    used = 0
+    for block in blocks:
+        if pages[-1] and used + tg_len(block) > SOURCE_PAGE_BUDGET:
+            pages.append([])
+            used = 0
+        pages[-1].append(block)
+        used += tg_len(block) + 2
+    if not 1 <= number <= len(pages):
+        raise IndexError(number)
+    header = t(lang, "source_header", name=esc(source.name), count=len(source.items), n=number, m=len(pages))
+    back = [[_button(t(lang, "btn_back_sources"), Link("quotes", latest_id, "all"))]]
+    keyboard = _pager(latest_id, "source", number, len(pages), lang, lambda n: f"a{index}.{n}", back)
+    return View(_checked(header + "\n\n" + "\n\n".join(pages[number - 1])), keyboard)

@@ -7,6 +7,7 @@ import logging
 from telegram import Update
 from telegram.error import BadRequest
 
+from bot.article.model import Article
 from bot.errors import NoArticleError
 from bot.i18n import Language
 from bot.render import views
@@ -36,9 +37,14 @@ def _open(link: Link, update: Update, context: Context) -> View | None:
         if link.view == "full":
             return views.full_page(article, lang, int(link.arg or "1"))
         if link.view == "quotes":
+            if link.arg == "all":
+                return views.library_quotes_menu(_library_articles(context), lang, article.id)
             return views.quotes_menu(article, lang)
         if link.view == "source":
             index, _, page = link.arg.partition(".")
+            if index.startswith("a") and index[1:].isdigit():
+                articles = _library_articles(context)
+                return views.library_source_page(articles, lang, int(index[1:]), int(page or "1"), article.id)
             if not index.isdigit() and not index.isalpha():
                 return None
             if index.isdigit():
@@ -93,10 +99,20 @@ async def full(update: Update, context: Context) -> None:
         await _reply(update, views.full_page(article, lang, int(arg)))
 
 
+def _library_articles(context: Context) -> list[Article]:
+    library = context.bot_data.library
+    return [entry.article for entry in library.entries()] if library is not None else []
+
+
 async def quotes(update: Update, context: Context) -> None:
-    """/quotes: the menu of sources."""
+    """/quotes: the menu of sources (across the library when it holds several articles)."""
     article, _settings = context.bot_data.require()
-    await _reply(update, views.quotes_menu(article, language(update, context)))
+    lang = language(update, context)
+    articles = _library_articles(context)
+    if len(articles) > 1:
+        await _reply(update, views.library_quotes_menu(articles, lang, article.id))
+    else:
+        await _reply(update, views.quotes_menu(article, lang))
 
 
 def org_shortcut(org_id: str):  # type: ignore[no-untyped-def]

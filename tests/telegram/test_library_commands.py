@@ -129,3 +129,18 @@ async def test_empty_library_answers_politely(fake_api: FakeBotAPI, tmp_path: Pa
         await driver.send("/summary", user_id=USER)
         assert "لا توجد أخبار بعد" in driver.texts()[-1]
         await post_shutdown(app)
+
+
+async def test_quotes_across_the_library(library_driver: Driver) -> None:
+    await library_driver.send("/quotes", user_id=USER)
+    menu = last(library_driver)
+    labels = buttons(menu)
+    assert "في 2 أخبار" in str(menu["text"])
+    assert labels[0] == "التحالف الدولي (17)" and "منظمة الصحة العالمية (2)" in labels
+    await library_driver.feed(
+        library_driver.fake.press_button(USER, int(str(menu["message_id"])), "منظمة الصحة العالمية (2)")
+    )
+    page = library_driver.fake.last("editMessageText").result
+    assert "عدد المصابين ارتفع" in page["text"] and OTHER_TITLE.replace("«", "«") in page["text"]
+    await library_driver.feed(library_driver.fake.press_button(USER, page["message_id"], "كل المصادر"))
+    assert "من قال ماذا" in library_driver.fake.last("editMessageText").result["text"]
