@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.article import Article, load_article
-from bot.article.search import SearchIndex, keys
+from bot.article.search import SearchIndex
 from bot.errors import ArticleError
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ class Library:
         self.max_summary_chars = max_summary_chars
         self._entries: dict[str, Entry] = {}
         self._by_id: dict[str, Article] = {}
-        self._index: dict[str, SearchIndex] = {}
+        self._index = SearchIndex()
         self._ordered: list[Entry] = []
         self.broken: dict[str, str] = {}
         self._broken_stamp: dict[str, tuple[int, int]] = {}
@@ -140,7 +140,7 @@ class Library:
     def _put(self, entry: Entry) -> None:
         self._entries[entry.slot] = entry
         self._by_id[entry.article.id] = entry.article
-        self._index[entry.article.id] = SearchIndex.build(entry.article)
+        self._index.add(entry.article)
 
     def _reorder(self) -> None:
         self._ordered = sorted(self._entries.values(), key=lambda e: e.sort_key, reverse=True)
@@ -168,13 +168,7 @@ class Library:
 
     def search(self, query: str, limit: int = 10) -> list[Article]:
         """Current articles matching every word of ``query``, best first (newest first on ties)."""
-        wanted = [k for k in keys(query) if k]
-        if not wanted:
-            return []
-        scored = []
-        for rank, entry in enumerate(self._ordered):
-            score = self._index[entry.article.id].score(wanted)
-            if score:
-                scored.append((-score, rank, entry.article))
-        scored.sort(key=lambda item: (item[0], item[1]))
-        return [article for _, _, article in scored[:limit]]
+        rank = {entry.article.id: i for i, entry in enumerate(self._ordered)}
+        scores = self._index.scores(query, set(rank))
+        best = sorted(scores, key=lambda article_id: (-scores[article_id], rank[article_id]))[:limit]
+        return [self._ordered[rank[article_id]].article for article_id in best]

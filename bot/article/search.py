@@ -3,8 +3,8 @@ diacritics) and the prefixes و ف ب ل ك and ال taken off, so ``والمر�
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
+import sys
+from array import array
 
 from bot.article.arabic import words
 from bot.article.model import Article
@@ -14,14 +14,14 @@ _MIN_STEM = 2
 
 
 def search_key(word: str) -> str:
-    """The folded stem of one normalised word."""
+    """The folded stem of one normalised word (interned: a library shares one copy of each)."""
     for prefix in _PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM:
             word = word[len(prefix) :]
             break
     if word.endswith("ه") and len(word) > _MIN_STEM + 1:
         word = word[:-1]
-    return word
+    return sys.intern(word)
 
 
 def keys(text: str) -> list[str]:
@@ -29,31 +29,50 @@ def keys(text: str) -> list[str]:
     return [search_key(w) for w in words(text)]
 
 
-@dataclass(frozen=True)
 class SearchIndex:
-    """Search keys of one article: title and speakers weigh more than body text."""
+    """An inverted index over many articles: each search key -> the articles whose text holds it.
 
-    article_id: str
-    title: frozenset[str]
-    people: frozenset[str]
-    body: Counter[str]
+    Postings are compact arrays of article numbers; titles and speakers, which weigh more, are
+    kept as small sets per article. Removed articles are dropped at query time.
+    """
 
-    @classmethod
-    def build(cls, article: Article) -> SearchIndex:
+    def __init__(self) -> None:
+        self._postings: dict[str, array[int]] = {}
+        self._ids: list[str] = []
+        self._title: list[frozenset[str]] = []
+        self._people: list[frozenset[str]] = []
+        self._number: dict[str, int] = {}
+
+    def add(self, article: Article) -> None:
+        """Index ``article`` (once per id)."""
+        if article.id in self._number:
+            return
+        number = len(self._ids)
+        self._number[article.id] = number
+        self._ids.append(article.id)
         people = " ".join(f"{s.speaker} {s.org or ''} {s.role or ''}" for s in article.statements)
-        return cls(
-            article_id=article.id,
-            title=frozenset(keys(article.title)),
-            people=frozenset(keys(people)),
-            body=Counter(keys(" ".join(article.paragraphs))),
-        )
+        self._title.append(frozenset(keys(article.title)))
+        self._people.append(frozenset(keys(people)))
+        for key in {*keys(" ".join(article.paragraphs)), *self._title[-1], *self._people[-1]}:
+            self._postings.setdefault(key, array("I")).append(number)
 
-    def score(self, query_keys: list[str]) -> float:
-        """0 when a query word is missing; otherwise higher for title and speaker matches."""
-        total = 0.0
-        for key in query_keys:
-            hit = 3.0 * (key in self.title) + 2.0 * (key in self.people) + min(self.body.get(key, 0), 5) * 0.5
-            if not hit:
-                return 0.0
-            total += hit
-        return total
+    def scores(self, query: str, live: set[str]) -> dict[str, float]:
+        """Article id -> score for the articles in ``live`` holding every word of ``query``."""
+        wanted = [k for k in keys(query) if k]
+        if not wanted:
+            return {}
+        lists = [self._postings.get(key) for key in wanted]
+        if any(p is None for p in lists):
+            return {}
+        ordered = sorted((p for p in lists if p is not None), key=len)
+        candidates = set(ordered[0])
+        for postings in ordered[1:]:
+            candidates.intersection_update(postings)
+        result: dict[str, float] = {}
+        for number in candidates:
+            article_id = self._ids[number]
+            if article_id not in live:
+                continue
+            title, people = self._title[number], self._people[number]
+            result[article_id] = sum(1.0 + 3.0 * (k in title) + 2.0 * (k in people) for k in wanted)
+        return result
