@@ -67,6 +67,7 @@ class Library:
         self._by_id: dict[str, Article] = {}
         self._index = SearchIndex()
         self._ordered: list[Entry] = []
+        self._rank: dict[str, int] = {}
         self.broken: dict[str, str] = {}
         self._broken_stamp: dict[str, tuple[int, int]] = {}
         if single is not None:
@@ -144,6 +145,7 @@ class Library:
 
     def _reorder(self) -> None:
         self._ordered = sorted(self._entries.values(), key=lambda e: e.sort_key, reverse=True)
+        self._rank = {entry.article.id: i for i, entry in enumerate(self._ordered)}
 
     # reading ---------------------------------------------------------------------------
 
@@ -168,7 +170,7 @@ class Library:
 
     def search(self, query: str, limit: int = 10) -> list[Article]:
         """Current articles matching every word of ``query``, best first (newest first on ties)."""
-        rank = {entry.article.id: i for i, entry in enumerate(self._ordered)}
-        scores = self._index.scores(query, set(rank))
+        rank = self._rank
+        scores = self._index.scores(query, rank)
         best = sorted(scores, key=lambda article_id: (-scores[article_id], rank[article_id]))[:limit]
         return [self._ordered[rank[article_id]].article for article_id in best]

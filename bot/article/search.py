@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from array import array
+from collections.abc import Container
 
 from bot.article.arabic import words
 from bot.article.model import Article
@@ -56,7 +57,7 @@ class SearchIndex:
         for key in {*keys(" ".join(article.paragraphs)), *self._title[-1], *self._people[-1]}:
             self._postings.setdefault(key, array("I")).append(number)
 
-    def scores(self, query: str, live: set[str]) -> dict[str, float]:
+    def scores(self, query: str, live: Container[str]) -> dict[str, float]:
         """Article id -> score for the articles in ``live`` holding every word of ``query``."""
         wanted = [k for k in keys(query) if k]
         if not wanted:
