@@ -36,7 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--max-summary-chars", type=int, default=700)
     publish = commands.add_parser("publish", help="post the article to the channel (once) and deliver to subscribers")
     publish.add_argument("--no-deliver", action="store_true", help="only queue the subscribers' messages")
-    commands.add_parser("unpublish", help="delete the article's posts from the channel")
+    unpublish = commands.add_parser("unpublish", help="delete the article's posts from the channel")
+    unpublish.add_argument("slot", nargs="?", help="library file name (default: the configured article)")
     preview = commands.add_parser("preview", help="print what the bot would send, without Telegram")
     preview.add_argument("view", choices=PREVIEW_VIEWS)
     preview.add_argument("number", nargs="?", type=int, default=1, help="page, source or statement number")
@@ -107,8 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.delivery.cli import run_publish, run_unpublish
 
             if args.command == "publish":
-                return asyncio.run(run_publish(settings, _article(settings), deliver=not args.no_deliver))
-            return asyncio.run(run_unpublish(settings))
+                items = [(entry.slot, entry.article) for entry in _library(settings).entries()]
+                return asyncio.run(run_publish(settings, items, deliver=not args.no_deliver))
+            return asyncio.run(run_unpublish(settings, args.slot or settings.article_slot))
         from bot.logs import setup_logging
         from bot.telegram.app import run
 

@@ -74,7 +74,7 @@ def resolve(raw: list[RawStatement], full_text: str) -> list[Statement]:
             if party is None:
                 party = _Party([item.subject])
                 parties.append(party)
-            else:
+            elif item.subject not in party.mentions:  # repeats change nothing and made this quadratic
                 party.mentions.append(item.subject)
         owners.append(party)
         if party is not None:

@@ -35,7 +35,6 @@ class _Candidate:
     order: int
     text: str
     norm_words: tuple[str, ...]
-    quoted_share: float
 
 
 def summarise(
@@ -62,7 +61,7 @@ def summarise(
     event = _event(candidates, published)
     if event is not None and fits(event):
         chosen.append(event)
-    toll = _toll(candidates)
+    toll = _toll(candidates, statements)
     if toll is not None and fits(toll):
         chosen.append(toll)
     weights = _weights(candidates)
@@ -77,15 +76,13 @@ def summarise(
 def _candidates(
     paragraphs: list[str] | tuple[str, ...], statements: list[Statement] | tuple[Statement, ...]
 ) -> list[_Candidate]:
-    quoted = [set(words(s.text)) for s in statements]
     out: list[_Candidate] = []
     for paragraph in paragraphs:
         for sentence in split_sentences(paragraph):
             norm = tuple(words(sentence))
             if len(norm) < _MIN_WORDS:
                 continue
-            share = max((len(set(norm) & q) / len(set(norm)) for q in quoted), default=0.0)
-            out.append(_Candidate(len(out), sentence, norm, share))
+            out.append(_Candidate(len(out), sentence, norm))
     return out
 
 
@@ -97,12 +94,22 @@ def _event(candidates: list[_Candidate], published: datetime | None) -> _Candida
     return None
 
 
-def _toll(candidates: list[_Candidate]) -> _Candidate | None:
+def _toll(candidates: list[_Candidate], statements: list[Statement] | tuple[Statement, ...]) -> _Candidate | None:
+    """The first toll sentence in the article's own voice (mostly not a statement's words), else the first."""
     vocab = lexicon.page()
     tolls = [c for c in candidates if _NUMBER.search(c.text) and any(w in vocab.toll_words for w in c.norm_words)]
-    own_voice = [c for c in tolls if c.quoted_share < 0.5]
-    pool = own_voice or tolls
-    return pool[0] if pool else None
+    if not tolls:
+        return None
+    quoted = [set(words(s.text)) for s in statements]
+    own_voice = (c for c in tolls if _quoted_share(c.norm_words, quoted) < 0.5)
+    return next(own_voice, tolls[0])
+
+
+def _quoted_share(norm_words: tuple[str, ...], quoted: list[set[str]]) -> float:
+    """The largest share of the sentence's distinct words found in one statement (computed only for tolls:
+    for every sentence it made long articles quadratic)."""
+    distinct = set(norm_words)
+    return max((len(distinct & q) / len(distinct) for q in quoted), default=0.0)
 
 
 def _weights(candidates: list[_Candidate]) -> Counter[str]:

@@ -10,11 +10,8 @@ from telegram.error import TelegramError
 from bot.article.model import Article
 from bot.delivery.channel import channel_problems, publish, unpublish
 from bot.delivery.outbox import Outbox
-from bot.i18n import Language
-from bot.render.channel import subscriber_message
-from bot.render.views import View
+from bot.render.channel import subscriber_renderer
 from bot.settings import Settings
-from bot.store.base import Delivery
 from bot.store.sqlite import SqliteStore
 
 
@@ -23,8 +20,8 @@ def _bot(settings: Settings) -> Bot:
     return Bot(settings.token.get_secret_value(), base_url=settings.base_url)
 
 
-async def run_publish(settings: Settings, article: Article, *, deliver: bool = True) -> int:
-    """Publish to the channel (when one is set), then deliver the outbox to subscribers."""
+async def run_publish(settings: Settings, items: list[tuple[str, Article]], *, deliver: bool = True) -> int:
+    """Publish each ``(slot, article)`` to the channel (when one is set), then deliver the outbox."""
     store = SqliteStore(settings.db_path)
     try:
         async with _bot(settings) as bot:
@@ -33,21 +30,17 @@ async def run_publish(settings: Settings, article: Article, *, deliver: bool = T
                 if problems:
                     print(f"error: cannot publish to {settings.channel_id}: {'; '.join(problems)}", file=sys.stderr)
                     return 2
-                result = await publish(bot, store, article, settings.channel_id, settings.article_slot)
-                print(f"{result.action}: {settings.channel_id} messages {result.message_ids}, {result.queued} queued")
-            else:
-                queued = store.enqueue(settings.article_slot, article.id, "new")
-                print(f"no channel set (BOT_CHANNEL_ID): {queued} subscriber deliveries queued")
+            for slot, article in items:
+                if settings.channel_id:
+                    result = await publish(bot, store, article, settings.channel_id, slot)
+                    print(f"{slot} {result.action}: messages {result.message_ids}, {result.queued} queued")
+                else:
+                    queued = store.enqueue(slot, article.id, "new")
+                    print(f"{slot}: no channel set (BOT_CHANNEL_ID), {queued} subscriber deliveries queued")
             if deliver:
                 store.recover()
-
-                def render(row: Delivery) -> View | None:
-                    if row.article_id != article.id:
-                        return None
-                    lang: Language = "en" if row.language == "en" else "ar"
-                    return subscriber_message(article, lang, bot.username, update=row.kind == "update")
-
-                outcome = await Outbox(bot, store, render).drain()
+                lookup = {article.id: article for _, article in items}.get
+                outcome = await Outbox(bot, store, subscriber_renderer(lookup, bot.username)).drain()
                 print(f"delivered: {outcome.sent} sent, {outcome.failed} failed, {outcome.dropped} dropped")
         return 0
     except TelegramError as exc:
@@ -57,15 +50,15 @@ async def run_publish(settings: Settings, article: Article, *, deliver: bool = T
         store.close()
 
 
-async def run_unpublish(settings: Settings) -> int:
-    """Delete the article's channel posts."""
+async def run_unpublish(settings: Settings, slot: str) -> int:
+    """Delete the channel posts of the article stored under ``slot``."""
     if not settings.channel_id:
         print("error: no channel set (BOT_CHANNEL_ID)", file=sys.stderr)
         return 2
     store = SqliteStore(settings.db_path)
     try:
         async with _bot(settings) as bot:
-            deleted = await unpublish(bot, store, settings.channel_id, settings.article_slot)
+            deleted = await unpublish(bot, store, settings.channel_id, slot)
         print(f"deleted {deleted} posts from {settings.channel_id}")
         return 0
     except TelegramError as exc:

@@ -28,9 +28,9 @@ from bot.errors import ConfigError
 from bot.i18n import LANGUAGES, Language, t
 from bot.library import Library
 from bot.render import views
-from bot.render.channel import subscriber_message
+from bot.render.channel import subscriber_renderer
 from bot.settings import Settings
-from bot.store.base import Delivery, Store
+from bot.store.base import Store
 from bot.store.sqlite import SqliteStore
 from bot.telegram import delivery, handlers
 from bot.telegram.context import CONTEXT_TYPES, BotData, Context
@@ -79,14 +79,7 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         log.info("outbox: %d deliveries interrupted by the last stop will be sent again", resumed)
     username = application.bot.username
 
-    def render(row: Delivery) -> views.View | None:
-        article = library.get(row.article_id)
-        if article is None:
-            return None
-        lang: Language = "en" if row.language == "en" else "ar"
-        return subscriber_message(article, lang, username, update=row.kind == "update")
-
-    data.extra["outbox"] = Outbox(application.bot, store, render)
+    data.extra["outbox"] = Outbox(application.bot, store, subscriber_renderer(library.get, username))
     if application.job_queue is not None:
         application.job_queue.run_repeating(drain_outbox, interval=settings.outbox_interval, first=0.5, name="outbox")
         if library.folder is not None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
 
+from bot.article.model import Article
 from bot.delivery.channel import channel_problems, publish, unpublish
 from bot.render import views
 from bot.render.html import esc
@@ -41,64 +45,77 @@ async def unsubscribe(update: Update, context: Context) -> None:
     await _reply(update, views.plain(lang, "unsubscribed" if removed else "not_subscribed").text)
 
 
-def _is_admin(update: Update, context: Context) -> bool:
-    _article, settings = context.bot_data.require()
-    user = update.effective_user
-    return settings.is_admin(user.id if user else None)
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 
-async def publish_command(update: Update, context: Context) -> None:
-    """/publish (admins): post the article to the channel once, or update the post."""
-    lang = language(update, context)
-    if not _is_admin(update, context):
-        await _reply(update, views.plain(lang, "admin_only").text)
-        return
+def admin_only(handler: Handler) -> Handler:
+    """Run ``handler`` only for the admin ids of the settings; tell anyone else it is for admins."""
+
+    @functools.wraps(handler)
+    async def guarded(update: Update, context: Context) -> None:
+        settings = context.bot_data.settings
+        user = update.effective_user
+        if settings is None or not settings.is_admin(user.id if user else None):
+            await _reply(update, views.plain(language(update, context), "admin_only").text)
+            return
+        await handler(update, context)
+
+    return guarded
+
+
+def _target(context: Context) -> tuple[Article, str, str] | None:
+    """The newest article, the channel and the slot it is stored under (None without a channel)."""
     article, settings = context.bot_data.require()
-    channel = settings.channel_id
-    if not channel:
+    if not settings.channel_id:
+        return None
+    library = context.bot_data.library
+    slot = (library.slot_of(article.id) if library is not None else None) or settings.article_slot
+    return article, settings.channel_id, slot
+
+
+@admin_only
+async def publish_command(update: Update, context: Context) -> None:
+    """/publish (admins): post the newest article to the channel once, or update its posts."""
+    lang = language(update, context)
+    target = _target(context)
+    if target is None:
         await _reply(update, views.plain(lang, "no_channel").text)
         return
+    article, channel, slot = target
     problems = await channel_problems(context.bot, channel, lang)
+    if not problems:
+        try:
+            result = await publish(context.bot, store_of(context), article, channel, slot)
+        except TelegramError as exc:
+            log.warning("publishing to %s failed: %s", channel, exc.message)
+            problems = [views.plain(lang, "problem_unreachable", error=exc.message).text]
     if problems:
         text = views.plain(lang, "channel_problems", channel=esc(channel), problems=esc("؛ ".join(problems))).text
         await _reply(update, text)
         return
-    try:
-        result = await publish(context.bot, store_of(context), article, channel, settings.article_slot)
-    except TelegramError as exc:
-        log.warning("publishing to %s failed: %s", channel, exc.message)
-        problem = views.plain(lang, "problem_unreachable", error=esc(exc.message)).text
-        await _reply(update, views.plain(lang, "channel_problems", channel=esc(channel), problems=problem).text)
-        return
-    key = {"posted": "published_posted", "edited": "published_edited", "unchanged": "published_unchanged"}[
-        result.action
-    ]
+    key = f"published_{result.action}"
     text = views.plain(lang, key, channel=esc(channel), posts=len(result.message_ids), queued=result.queued).text
     await _reply(update, text)
 
 
+@admin_only
 async def unpublish_command(update: Update, context: Context) -> None:
-    """/unpublish (admins): delete the article's channel posts."""
+    """/unpublish (admins): delete the newest article's channel posts."""
     lang = language(update, context)
-    if not _is_admin(update, context):
-        await _reply(update, views.plain(lang, "admin_only").text)
-        return
-    _article, settings = context.bot_data.require()
-    channel = settings.channel_id
-    if not channel:
+    target = _target(context)
+    if target is None:
         await _reply(update, views.plain(lang, "no_channel").text)
         return
-    count = await unpublish(context.bot, store_of(context), channel, settings.article_slot)
+    _article, channel, slot = target
+    count = await unpublish(context.bot, store_of(context), channel, slot)
     key = "unpublished" if count else "nothing_to_unpublish"
     await _reply(update, views.plain(lang, key, channel=esc(channel), count=count).text)
 
 
+@admin_only
 async def stats(update: Update, context: Context) -> None:
-    """/stats (admins): subscribers and deliveries by state."""
+    """/stats (admins): subscribers, deliveries by state, articles and broken files."""
     lang = language(update, context)
-    if not _is_admin(update, context):
-        await _reply(update, views.plain(lang, "admin_only").text)
-        return
     numbers = store_of(context).stats()
     library = context.bot_data.library
     text = views.plain(lang, "stats", **numbers.__dict__).text
