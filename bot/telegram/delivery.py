@@ -122,5 +122,5 @@ async def stats(update: Update, context: Context) -> None:
     if library is not None:
         text += "\n" + views.plain(lang, "stats_library", articles=len(library), broken=len(library.broken)).text
         for slot, problem in sorted(library.broken.items())[:10]:
-            text += f"\n{esc(slot)}: {esc(problem)}"
+            text += "\n" + views.plain(lang, "stats_broken_file", file=esc(slot), problem=esc(problem)).text
     await _reply(update, text)

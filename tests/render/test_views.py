@@ -1,0 +1,63 @@
+"""Rendering: Arabic-first layout, escaping and limits for every view of the bundled article."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.article import Article
+from bot.i18n import LANGUAGES, Language
+from bot.render import views
+from bot.render.channel import channel_posts
+from bot.render.html import tg_len, visible
+from tests.botapi.html_rules import check_html
+
+ARABIC_START = re.compile("[\u0600-\u06ff]")
+
+
+def all_views(article: Article, lang: Language) -> list[views.View]:
+    rendered = [
+        views.welcome(article, lang),
+        views.summary(article, lang),
+        views.quotes_menu(article, lang),
+        views.help_view(article, lang, "news_bot"),
+        views.about(article, lang),
+    ]
+    rendered += [views.statement_view(article, lang, n) for n in range(len(article.statements))]
+    rendered += [views.full_page(article, lang, n) for n in range(1, views.page_count(article, lang) + 1)]
+    for source in views.sources(article):
+        pages = views.source_pages(source, lang)
+        rendered += [views.source_page(article, lang, source.index, n) for n in range(1, len(pages) + 1)]
+    rendered += channel_posts(article, lang, "news_bot")
+    return rendered
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_view_is_valid_html_within_limits(article: Article, lang: Language) -> None:
+    for view in all_views(article, lang):
+        assert check_html(view.text) == []
+        assert 0 < tg_len(visible(view.text)) <= 4096
+
+
+def test_arabic_views_start_every_line_with_an_arabic_word(article: Article) -> None:
+    offenders = {
+        line.strip()[:40]
+        for view in all_views(article, "ar")
+        for line in visible(view.text).splitlines()
+        if line.strip() and not ARABIC_START.match(line.strip())
+    }
+    assert offenders == set()
+
+
+def test_article_text_is_escaped(article: Article) -> None:
+    hostile = article.model_copy(
+        update={
+            "title": "<b>عنوان</b> & <script>",
+            "paragraphs": ("فقرة فيها <i> و & و </blockquote> ونص عادي.",) * 3,
+            "summary": ("ملخص فيه <a href='x'>رابط</a> & علامة.",),
+        }
+    )
+    for view in (views.summary(hostile, "ar"), views.full_page(hostile, "ar", 1), views.welcome(hostile, "ar")):
+        assert check_html(view.text) == []
+        assert "&lt;b&gt;عنوان&lt;/b&gt; &amp; &lt;script&gt;" in view.text
