@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
+
+os.environ.setdefault("PTB_TIMEDELTA", "1")  # as bot/__main__.py does: timedelta durations, no warnings
 
 from bot.article import Article, load_article
 from tests.botapi.fixtures import fake_api, fake_bot, fake_server

@@ -29,6 +29,12 @@ class _Party:
 
     mentions: list[str] = field(default_factory=list)
     merged_into: _Party | None = None
+    # mentions are only ever added: stems and the fullest mention are folded in as they come,
+    # not recomputed over every mention for every statement (quadratic on long articles)
+    _stem_set: set[str] = field(default_factory=set, init=False, repr=False)
+    _stems_seen: int = field(default=0, init=False, repr=False)
+    _fullest: tuple[tuple[int, int], str] | None = field(default=None, init=False, repr=False)
+    _fullest_seen: int = field(default=0, init=False, repr=False)
 
     def root(self) -> _Party:
         party = self
@@ -38,10 +44,22 @@ class _Party:
 
     @property
     def fullest(self) -> str:
-        return max(self.mentions, key=lambda m: (len(words(m)), len(m)))
+        """The mention with the most words (then characters); the first of equals."""
+        for mention in self.mentions[self._fullest_seen :]:
+            key = (len(words(mention)), len(mention))
+            if self._fullest is None or key > self._fullest[0]:
+                self._fullest = (key, mention)
+        self._fullest_seen = len(self.mentions)
+        if self._fullest is None:
+            raise ValueError("a party without mentions")
+        return self._fullest[1]
 
     def stems(self) -> set[str]:
-        return set().union(*(_stems(m) for m in self.mentions))
+        """The stems of all mentions (do not modify the set returned)."""
+        for mention in self.mentions[self._stems_seen :]:
+            self._stem_set |= _stems(mention)
+        self._stems_seen = len(self.mentions)
+        return self._stem_set
 
 
 def _stem(word: str) -> str:

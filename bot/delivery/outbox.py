@@ -25,6 +25,7 @@ import asyncio
 import logging
 import random
 import time
+import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -32,6 +33,7 @@ from datetime import timedelta
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ExtBot
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.delivery.pacing import Pacer
 from bot.render.channel import SEND_OPTIONS
@@ -55,7 +57,9 @@ class OutboxResult:
 
 
 def _retry_seconds(exc: RetryAfter) -> float:
-    value = exc._retry_after  # PTB 22 exposes int or timedelta; the private field is stable across both
+    with warnings.catch_warnings():  # PTB 22 warns that retry_after becomes a timedelta; accept both
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
     if isinstance(value, timedelta):
         return value.total_seconds()
     return float(value)
