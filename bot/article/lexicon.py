@@ -49,6 +49,8 @@ class Speech:
     refer_back: tuple[tuple[str, ...], ...]
     subject_stops: frozenset[str]
     honorifics: tuple[tuple[str, ...], ...]
+    roles: frozenset[str]
+    role_connectors: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ def speech() -> Speech:
         refer_back=_phrases(raw["refer_back"]),
         subject_stops=_forms(raw["subject_stops"], ("",)),
         honorifics=_phrases(raw["honorifics"]),
+        roles=frozenset(normalise(r) for r in raw["roles"]),
+        role_connectors=frozenset(normalise(r) for r in raw["role_connectors"]),
     )
 
 

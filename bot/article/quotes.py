@@ -26,6 +26,8 @@ _COMMAS = {"،", ",", "؛", ";"}
 _TRAILING = " \t.،,؛;:-–—"
 _MAX_SUBJECT_WORDS = 14
 _COMPLEMENT_WINDOW = 40
+_NAME_WORDS = 6
+_QUOTE_MARKS = str.maketrans("", "", '"«»“”„')
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,8 @@ def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
         if is_verb:
             subject_end = _subject_end(tokens, i + 1)
             if subject_end > i + 1:
-                subject = sentence[tokens[i + 1].start : tokens[subject_end - 1].end].strip(_TRAILING)
+                raw_subject = sentence[tokens[i + 1].start : tokens[subject_end - 1].end]
+                subject = " ".join(raw_subject.translate(_QUOTE_MARKS).split()).strip(_TRAILING)
         found = _complement(sentence, tokens, subject_end, has_subject=subject is not None)
         if found is None:
             i += 1
@@ -125,6 +128,10 @@ def _subject_end(tokens: list[_Token], start: int) -> int:
     words = 0
     while j < len(tokens):
         token = tokens[j]
+        if token.opens and _is_quoted_name(tokens, j):
+            j = _skip_quote(tokens, j)  # «المرصد العراقي» as (part of) the subject
+            words += 1
+            continue
         if token.quote is not None or token.text in _COMMAS or token.text in ":()[]":
             break
         if token.norm in speech.complements:
@@ -139,6 +146,14 @@ def _subject_end(tokens: list[_Token], start: int) -> int:
                 return start
         j += 1
     return j
+
+
+def _is_quoted_name(tokens: list[_Token], j: int) -> bool:
+    """A short quotation that the sentence goes on after with a word: a name, not what was said."""
+    span = tokens[j].quote
+    inner = [t for t in tokens[j:] if t.quote is span and t.is_word]
+    after = _skip_quote(tokens, j)
+    return 0 < len(inner) <= _NAME_WORDS and after < len(tokens) and tokens[after].is_word
 
 
 def _is_name_ali(token: _Token) -> bool:
@@ -243,14 +258,23 @@ def _according_to(sentence: str, tokens: list[_Token], paragraph: int) -> RawSta
         return RawStatement(text, "reported", _strip_lam(source), paragraph, continues=False)
     for j, token in enumerate(tokens):
         if token.text in _COMMAS and j + 1 < len(tokens) and tokens[j + 1].norm in speech.according_to:
-            source = sentence[tokens[j + 1].end :].strip(_TRAILING)
-            if not source or source[0] in '"«“' or re.search(r"[A-Za-z]", source):
+            source = _source_name(sentence[tokens[j + 1].end :])
+            if not source or re.search(r"[A-Za-z]", source):
                 return None
             if len(source.split()) > 8:
                 return None
             text = sentence[: token.start].strip(_TRAILING)
             return RawStatement(text, "reported", _strip_lam(source), paragraph, continues=False)
     return None
+
+
+def _source_name(text: str) -> str:
+    """``ما أفاد «المرصد السوري»`` -> ``المرصد السوري``: the body named after ``وفق``/``بحسب``."""
+    speech = lexicon.speech()
+    parts = text.strip(_TRAILING).split()
+    if len(parts) >= 2 and parts[0] == "ما" and normalise_word(parts[1]) in speech.verbs:
+        parts = parts[2:]
+    return " ".join(" ".join(parts).translate(_QUOTE_MARKS).split()).strip(_TRAILING)
 
 
 def _strip_lam(source: str) -> str:

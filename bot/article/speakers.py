@@ -20,7 +20,7 @@ from bot.article.lexicon import Organisation, contains_phrase
 from bot.article.model import Statement
 from bot.article.quotes import RawStatement
 
-_MERGE_SHARE = 0.7
+_LOOSE_FROM = 5  # mentions of five words or more may differ in one (a preposition, a place)
 
 
 @dataclass
@@ -131,19 +131,22 @@ def _refers_back(subject: str, phrases: tuple[tuple[str, ...], ...]) -> bool:
 
 
 def _match(parties: list[_Party], subject: str) -> _Party | None:
-    """The most recent party this mention belongs to (shorter form or fuller form of it)."""
+    """The most recent party this mention belongs to: a shorter or a fuller form of the same name."""
     mine = _stems(subject)
     if not mine:
         return None
     for party in reversed(parties):
-        theirs = party.stems()
-        if not theirs:  # a mention of one-letter words only: nothing to compare with
-            continue
-        if len(mine & theirs) / len(mine) >= _MERGE_SHARE:
-            return party
-        if len(mine & theirs) / len(theirs) >= _MERGE_SHARE:
+        if _same(mine, party.stems()):
             return party
     return None
+
+
+def _same(a: set[str], b: set[str]) -> bool:
+    """One mention's words are (all but one, for long ones) among the other's: ``المرصد`` and
+    ``المرصد السوري لحقوق الإنسان`` are one party, ``المرصد العراقي …`` and ``المرصد السوري …`` two."""
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    missing = len(small - large)
+    return missing == 0 or (missing == 1 and len(small) >= _LOOSE_FROM)
 
 
 def _merge_roles(parties: list[_Party], owners: list[_Party | None]) -> list[_Party]:
@@ -158,7 +161,7 @@ def _merge_roles(parties: list[_Party], owners: list[_Party | None]) -> list[_Pa
             a, b = party.stems(), other.stems()
             if not a or not b:
                 continue
-            if len(a & b) / min(len(a), len(b)) >= _MERGE_SHARE:
+            if _same(a, b):
                 other.mentions.extend(party.mentions)
                 party.merged_into = other
                 break
@@ -166,14 +169,40 @@ def _merge_roles(parties: list[_Party], owners: list[_Party | None]) -> list[_Pa
 
 
 def split_role(fullest: str) -> tuple[str, str | None]:
-    """``قائد قوة … اللواء جون برينان`` -> (``اللواء جون برينان``, ``قائد قوة …``)."""
+    """Person and role: ``قائد قوة … اللواء جون برينان`` -> (``اللواء جون برينان``, ``قائد قوة …``).
+
+    A title (``اللواء``، ``الدكتور``) starts the name; otherwise a role word (``مدير``، ``وزير``،
+    ``المتحدث باسم``) followed by its organisation (definite words, a construct word, a dash)
+    ends where a name of one to four plain words begins.
+    """
     tokens = fullest.split()
     folded = [normalise(t) for t in tokens]
-    for honorific in lexicon.speech().honorifics:
+    speech = lexicon.speech()
+    for honorific in speech.honorifics:
         at = contains_phrase(folded, honorific)
         if at > 0:
             role = " ".join(tokens[:at]).strip(" ،,-–—")
             return " ".join(tokens[at:]), role or None
+    if not folded or folded[0] not in speech.roles:
+        return fullest, None
+    i = 1
+    construct = not folded[0].startswith("ال")  # ``قائد قوات``: an indefinite role word takes one bare word
+    while i < len(tokens):
+        word = folded[i]
+        if not word:  # a dash or other punctuation joins two parts of the role
+            construct = True
+        elif word in speech.role_connectors:
+            construct = True
+        elif _is_definite(tokens[i]) or (word.startswith("ل") and i + 1 < len(tokens) and _is_definite(tokens[i + 1])):
+            construct = False
+        elif construct:
+            construct = False
+        else:
+            break
+        i += 1
+    name = tokens[i:]
+    if 1 <= len(name) <= 4:
+        return " ".join(name), " ".join(tokens[:i]).strip(" ،,-–—")
     return fullest, None
 
 
@@ -199,7 +228,12 @@ def organisation_of(speaker: str, full_text: str) -> tuple[str | None, str | Non
         if at >= 0:
             tokens, owner = _tokens_of_words(speaker)
             start, end = owner[at], owner[at + len(kind) - 1] + 1
-            return _organisation_phrase(tokens, start, end - start), None
+            phrase = _organisation_phrase(tokens, start, end - start)
+            for org in lexicon.organisations():
+                if tuple(words(phrase)) in org.short:  # ``مدير المرصد``: which observatory?
+                    fuller = _fuller_mention(words(phrase), org, full_text)
+                    return (org.name, org.id) if fuller is None else (fuller, None)
+            return phrase, None
     return None, None
 
 
