@@ -97,4 +97,6 @@ def timezone_for(place: str | None) -> str | None:
     """The IANA zone of a dateline place, when ``page.json`` knows it."""
     if not place:
         return None
-    return lexicon.page().place_timezones.get(normalise(place))
+    zones = lexicon.page().place_timezones
+    folded = normalise(place)
+    return zones.get(folded) or zones.get(folded.split(" ")[0])

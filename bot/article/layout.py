@@ -23,7 +23,7 @@ from bot.errors import NoBodyError
 
 _SPACES = re.compile(r"[\s\u00a0\u200b\u200c\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]+")
 _URLISH = re.compile(r"https?://|www\.|\.(?:php|aspx?|html?|jsp)\b|\?\w+=|^[\w./-]*/[\w./-]*$|\w+\.\w+\?", re.I)
-_DATELINE = re.compile(r"^(?P<place>[^\d\W][\w\s]{1,30}?)\s*[-–—/|:]\s*(?P<agency>\(?[^\W\d][\w\s\"«»()]{0,30}?\)?)$")
+_DATELINE = re.compile(r"^(?P<place>[^\d\W][\w\s()]{1,30}?)\s*[-–—/|:]\s*(?P<agency>\(?[^\W\d][\w\s\"«»()]{0,30}?\)?)$")
 _SENTENCE_END = re.compile(r"[.!?؟…]['\"»”)]*$")
 _BRACES = re.compile(r"[{}]")
 

@@ -93,6 +93,7 @@ def parse_text(
         max_sentences=max_summary_sentences,
         max_chars=max_summary_chars,
         published=layout.published,
+        title=layout.title,
     )
     sources = list(dict.fromkeys([*layout.credited_sources, *credited_sources(paragraphs)]))
     return Article(

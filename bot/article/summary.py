@@ -22,6 +22,7 @@ from datetime import datetime
 from bot.article import dates, lexicon
 from bot.article.arabic import normalise, words
 from bot.article.model import Statement
+from bot.article.search import search_key
 from bot.article.sentences import split_sentences
 
 DEFAULT_MAX_SENTENCES = 3
@@ -44,6 +45,7 @@ def summarise(
     max_sentences: int = DEFAULT_MAX_SENTENCES,
     max_chars: int = DEFAULT_MAX_CHARS,
     published: datetime | None = None,
+    title: str = "",
 ) -> list[str]:
     """Pick summary sentences; joined with spaces they stay within ``max_chars``."""
     candidates = _candidates(paragraphs, statements)
@@ -66,7 +68,8 @@ def summarise(
         chosen.append(toll)
     weights = _weights(candidates)
     n = len(candidates)
-    ranked = sorted(candidates, key=lambda c: -_centrality(c, weights) * (1 - 0.3 * c.order / n))
+    title_stems = {search_key(w) for w in words(title)}
+    ranked = sorted(candidates, key=lambda c: -_centrality(c, weights, title_stems) * (1 - 0.5 * c.order / n))
     for candidate in ranked:
         if fits(candidate):
             chosen.append(candidate)
@@ -112,17 +115,22 @@ def _quoted_share(norm_words: tuple[str, ...], quoted: list[set[str]]) -> float:
     return max((len(distinct & q) / len(distinct) for q in quoted), default=0.0)
 
 
-def _weights(candidates: list[_Candidate]) -> Counter[str]:
+def _stems(candidate: _Candidate) -> set[str]:
     stop = lexicon.page().stopwords
+    return {search_key(w) for w in candidate.norm_words if w not in stop and len(w) > 2}
+
+
+def _weights(candidates: list[_Candidate]) -> Counter[str]:
     counts: Counter[str] = Counter()
     for candidate in candidates:
-        counts.update({w for w in candidate.norm_words if w not in stop and len(w) > 2})
+        counts.update(_stems(candidate))
     return counts
 
 
-def _centrality(candidate: _Candidate, weights: Counter[str]) -> float:
-    distinct = {w for w in candidate.norm_words if w in weights}
-    score = sum(weights[w] - 1 for w in distinct)
+def _centrality(candidate: _Candidate, weights: Counter[str], title: set[str] | None = None) -> float:
+    """Content shared with the rest of the article, and twice over with the headline, per sqrt(length)."""
+    distinct = _stems(candidate)
+    score = sum(weights[w] - 1 for w in distinct) + 2 * len(distinct & (title or set()))
     return score / math.sqrt(len(candidate.norm_words))
 
 
