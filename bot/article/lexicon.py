@@ -50,6 +50,9 @@ class Speech:
     subject_stops: frozenset[str]
     honorifics: tuple[tuple[str, ...], ...]
     roles: frozenset[str]
+    ba_verbs: frozenset[str]
+    quoting_verbs: frozenset[str]
+    quote_nouns: frozenset[str]
     role_connectors: frozenset[str]
 
 
@@ -86,6 +89,9 @@ def speech() -> Speech:
         subject_stops=_forms(raw["subject_stops"], ("",)),
         honorifics=_phrases(raw["honorifics"]),
         roles=frozenset(normalise(r) for r in raw["roles"]),
+        ba_verbs=_forms(raw["ba_verbs"]),
+        quoting_verbs=_forms(raw["quoting_verbs"]),
+        quote_nouns=frozenset(normalise_word(w) for w in raw["quote_nouns"]),
         role_connectors=frozenset(normalise(r) for r in raw["role_connectors"]),
     )
 

@@ -27,6 +27,7 @@ _TRAILING = " \t.،,؛;:-–—"
 _MAX_SUBJECT_WORDS = 14
 _COMPLEMENT_WINDOW = 40
 _NAME_WORDS = 6
+_NOT_BA = frozenset({"بيان", "بيانه", "بيانها", "بعد", "بين", "بسبب", "بشان", "بحسب", "بدوره", "بدورها"})
 _QUOTE_MARKS = str.maketrans("", "", '"«»“”„')
 
 
@@ -103,6 +104,10 @@ def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
                 raw_subject = sentence[tokens[i + 1].start : tokens[subject_end - 1].end]
                 subject = " ".join(raw_subject.translate(_QUOTE_MARKS).split()).strip(_TRAILING)
         found = _complement(sentence, tokens, subject_end, has_subject=subject is not None)
+        if found is None and token.norm in speech.ba_verbs:
+            found = _ba_complement(sentence, tokens, subject_end)
+        if found is not None and token.norm in speech.quoting_verbs:
+            subject = _quoted_source(tokens, sentence, subject_end, found[2]) or subject
         if found is None:
             i += 1
             continue
@@ -136,7 +141,7 @@ def _subject_end(tokens: list[_Token], start: int) -> int:
             break
         if token.norm in speech.complements:
             break
-        if token.norm in speech.subject_stops and not _is_name_ali(token):
+        if token.norm in speech.subject_stops and not _is_name_ali(token) and not _role_connector(tokens, start, j):
             break
         if token.norm in speech.verbs or token.norm in speech.participles:
             break
@@ -146,6 +151,13 @@ def _subject_end(tokens: list[_Token], start: int) -> int:
                 return start
         j += 1
     return j
+
+
+def _role_connector(tokens: list[_Token], start: int, j: int) -> bool:
+    """``في`` right after a role word joins it to its organisation (``القيادي في الحركة``)."""
+    speech = lexicon.speech()
+    before = [t for t in tokens[start:j] if t.is_word]
+    return tokens[j].norm == "في" and len(before) == 1 and before[0].norm in speech.roles
 
 
 def _is_quoted_name(tokens: list[_Token], j: int) -> bool:
@@ -189,6 +201,32 @@ def _complement(sentence: str, tokens: list[_Token], start: int, *, has_subject:
                 return _direct(sentence, tokens[k])
             return _reported(sentence, tokens, k, form="reported")
         j += 1
+    return None
+
+
+def _ba_complement(sentence: str, tokens: list[_Token], start: int) -> tuple[str, str, int] | None:
+    """``أفادت الوزارة بارتفاع عدد الضحايا…``: what was said, introduced by بـ."""
+    for j in range(start, min(len(tokens), start + 8)):
+        token = tokens[j]
+        if token.quote is not None or token.text in _COMMAS:
+            return None
+        if token.norm.startswith("ب") and len(token.norm) >= 5 and token.norm not in _NOT_BA:
+            return _reported(sentence, tokens, j, form="reported")
+    return None
+
+
+def _quoted_source(tokens: list[_Token], sentence: str, start: int, end_char: int) -> str | None:
+    """``نقلت الهيئة عن مسؤول إسرائيلي قوله``: the source quoted is the one after عن."""
+    speech = lexicon.speech()
+    for j in range(start, len(tokens)):
+        if tokens[j].start >= end_char:
+            break
+        if tokens[j].norm == "عن":
+            for k in range(j + 1, min(len(tokens), j + 8)):
+                if tokens[k].norm in speech.quote_nouns:
+                    name = sentence[tokens[j + 1].start : tokens[k - 1].end] if k > j + 1 else ""
+                    return " ".join(name.translate(_QUOTE_MARKS).split()) or None
+            return None
     return None
 
 

@@ -63,7 +63,7 @@ class _Party:
 
 
 def _stem(word: str) -> str:
-    for prefix in ("وال", "بال", "لل", "ال", "و"):
+    for prefix in ("بال", "لل", "ال"):  # not a bare و: it starts too many words (وزارة، وكالة)
         if word.startswith(prefix) and len(word) - len(prefix) >= 2:
             word = word[len(prefix) :]
             break
@@ -107,6 +107,8 @@ def resolve(raw: list[RawStatement], full_text: str) -> list[Statement]:
         fullest = party.fullest
         speaker, role = split_role(fullest)
         org, org_id = organisation_of(fullest, full_text)
+        if org is not None and org_id is None:
+            org = _named_body(org, parties) or org
         key = (normalise(item.text), normalise(speaker))
         if key in seen:
             continue
@@ -123,6 +125,20 @@ def resolve(raw: list[RawStatement], full_text: str) -> list[Statement]:
             )
         )
     return statements
+
+
+def _named_body(org: str, parties: list[_Party]) -> str | None:
+    """``الحركة`` in ``القيادي في الحركة`` is the body the article named before: ``حركة حماس``."""
+    folded = words(org)
+    if len(folded) != 1 or not folded[0].startswith("ال"):
+        return None
+    head = _stem(folded[0])
+    for party in reversed(parties):
+        name = party.root().fullest
+        first = words(name)[:1]
+        if first and not first[0].startswith("ال") and _stem(first[0]) == head and len(words(name)) > 1:
+            return name
+    return None
 
 
 def _refers_back(subject: str, phrases: tuple[tuple[str, ...], ...]) -> bool:
