@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
+from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -166,11 +166,11 @@ def build_application(
     data.library = library
     data.settings = settings
     data.store = store
-    register_handlers(application, library)
+    register_handlers(application)
     return application
 
 
-def register_handlers(application: Application, library: Library) -> None:  # type: ignore[type-arg]
+def register_handlers(application: Application) -> None:  # type: ignore[type-arg]
     """Every handler, in one readable list."""
     commands = [
         ("start", handlers.start),
@@ -216,7 +216,7 @@ class _UnknownCommand(filters.MessageFilter):
         super().__init__(name="UnknownCommand")
         self.known = known
 
-    def filter(self, message) -> bool:  # type: ignore[no-untyped-def]
+    def filter(self, message: Message) -> bool:
         text = message.text or ""
         command, _, target = text.split(maxsplit=1)[0][1:].partition("@") if text.startswith("/") else ("", "", "")
         if command.lower() in self.known:
