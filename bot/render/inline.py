@@ -15,7 +15,7 @@ from bot.article.model import Article
 from bot.i18n import Language, t
 from bot.render.html import esc
 from bot.render.links import Link, deep_link
-from bot.render.views import statement_block
+from bot.render.views import heading, statement_block
 
 _DESCRIPTION = 120
 
@@ -37,7 +37,7 @@ def inline_results(article: Article, query: str, lang: Language, username: str) 
     )
     results: list[InlineQueryResultArticle] = []
     if matches(article.title, *article.summary):
-        text = f"<b>{esc(article.title)}</b>\n\n" + "\n\n".join(esc(s) for s in article.summary)
+        text = f"<b>{heading(article)}</b>\n\n" + "\n\n".join(esc(s) for s in article.summary)
         results.append(
             InlineQueryResultArticle(
                 id=f"sum-{article.id}",
@@ -53,7 +53,7 @@ def inline_results(article: Article, query: str, lang: Language, username: str) 
         if not matches(statement.speaker, statement.org or "", statement.text):
             continue
         kind = t(lang, "kind_direct" if statement.form == "direct" else "kind_reported")
-        text = f"{statement_block(statement, lang)}\n\n{t(lang, 'statement_in', title=esc(article.title))}"
+        text = f"{statement_block(statement, lang)}\n\n{t(lang, 'statement_in', title=heading(article))}"
         link = Link("statement", article.id, str(number))
         results.append(
             InlineQueryResultArticle(

@@ -58,6 +58,18 @@ def source_for_org(article: Article, org_id: str) -> Source | None:
     return next((s for s in sources(article) if s.org_id == org_id), None)
 
 
+TITLE_MAX = 200  # a headline longer than this (a scraping accident) is cut in headers
+
+
+def heading(article: Article) -> str:
+    """The article's title for a header line: escaped, and cut at a word when absurdly long."""
+    title = article.title
+    if len(title) > TITLE_MAX:
+        cut = title[: TITLE_MAX - 1]
+        title = (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
+    return esc(title)
+
+
 def format_date(value: datetime | None, lang: Language) -> str:
     """A publication date for people, in the UI language."""
     if value is None:
@@ -99,7 +111,7 @@ def welcome(article: Article, lang: Language) -> View:
     text = t(
         lang,
         "welcome",
-        title=esc(article.title),
+        title=heading(article),
         date=format_date(article.published, lang),
         outlet=_outlet(article, lang),
     )
@@ -111,7 +123,7 @@ def summary(article: Article, lang: Language) -> View:
     header = t(
         lang,
         "summary_header",
-        title=esc(article.title),
+        title=heading(article),
         date=format_date(article.published, lang),
         outlet=_outlet(article, lang),
     )
@@ -132,7 +144,7 @@ def summary(article: Article, lang: Language) -> View:
 
 def full_pages(article: Article, lang: Language) -> list[list[str]]:
     """The article's paragraphs grouped into pages (plain text) that fit with the page header."""
-    header = t(lang, "full_header", title=article.title, n=999, m=999)
+    header = t(lang, "full_header", title=heading(article), n=999, m=999)
     budget = PAGE_BUDGET - tg_len(header) - 2
     return paginate(article.paragraphs, budget)
 
@@ -148,7 +160,7 @@ def full_page(article: Article, lang: Language, number: int) -> View:
     total = len(pages)
     if not 1 <= number <= total:
         raise IndexError(number)
-    header = t(lang, "full_header", title=esc(article.title), n=number, m=total)
+    header = t(lang, "full_header", title=heading(article), n=number, m=total)
     body = "\n\n".join(esc(block) for block in pages[number - 1])
     text = f"{header}\n\n{body}"
     return View(_checked(text), _pager(article.id, "full", number, total, lang, lambda n: str(n)))
@@ -238,7 +250,7 @@ def statement_view(article: Article, lang: Language, number: int) -> View:
     if not 0 <= number < len(article.statements):
         raise IndexError(number)
     statement = article.statements[number]
-    text = f"{statement_block(statement, lang)}\n\n{t(lang, 'statement_in', title=esc(article.title))}"
+    text = f"{statement_block(statement, lang)}\n\n{t(lang, 'statement_in', title=heading(article))}"
     return View(_checked(text), main_keyboard(article, lang))
 
 
@@ -259,7 +271,7 @@ def about(article: Article, lang: Language) -> View:
     text = t(
         lang,
         "about",
-        title=esc(article.title),
+        title=heading(article),
         outlet=_outlet(article, lang),
         date=format_date(article.published, lang),
         place=esc(article.dateline.place if article.dateline else "-"),
@@ -354,7 +366,7 @@ def library_source_page(articles: list[Article], lang: Language, index: int, num
         raise IndexError(index)
     source = groups[index]
     blocks = [
-        f"{statement_block(st, lang)}\n{t(lang, 'statement_in', title=esc(article.title))}"
+        f"{statement_block(st, lang)}\n{t(lang, 'statement_in', title=heading(article))}"
         for article, st in source.items
     ]
     pages: list[list[str]] = [[]]

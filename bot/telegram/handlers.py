@@ -91,7 +91,7 @@ async def full(update: Update, context: Context) -> None:
     lang = language(update, context)
     arg = context.args[0] if context.args else "1"
     total = views.page_count(article, lang)
-    if not arg.isdigit():
+    if not (arg.isascii() and arg.isdigit()) or len(arg) > 6:  # not "²", "①" or 5,000 digits
         await _reply(update, views.plain(lang, "bad_page_number"))
     elif not 1 <= int(arg) <= total:
         await _reply(update, views.plain(lang, "bad_page", m=total))
