@@ -7,7 +7,6 @@ of thousands of characters without a space -- into valid HTML of at most 4096 vi
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
