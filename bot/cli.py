@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from pydantic import ValidationError
+from telegram.error import InvalidToken, TelegramError
 
 from bot.article import load_article
 from bot.article.model import Article
@@ -81,6 +82,7 @@ def _library(settings: Settings) -> Library:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
+    settings: Settings | None = None
     try:
         if args.command == "parse":
             article = load_article(
@@ -117,6 +119,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         setup_logging(settings.log_level, settings.token.get_secret_value())
         run(settings, _library(settings))
         return 0
+    except InvalidToken:  # PTB's message holds the token itself: never print it
+        print("error: Telegram rejected the bot token; check BOT_TOKEN (see .env.example)", file=sys.stderr)
+        return 2
+    except TelegramError as exc:
+        secret = settings.token.get_secret_value() if settings is not None and settings.token else ""
+        message = exc.message.replace(secret, "[token]") if secret else exc.message
+        print(f"error: Telegram could not be reached or refused: {message}", file=sys.stderr)
+        return 2
     except BotError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -18,7 +18,9 @@ TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 class Settings(BaseSettings):
     """Everything the bot can be configured with (documented in ``.env.example``)."""
 
-    model_config = SettingsConfigDict(env_prefix="BOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="BOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore", hide_input_in_errors=True
+    )
 
     token: SecretStr | None = Field(default=None, description="bot token from @BotFather")
     article_path: Path | None = Field(default=None, description="article file; the bundled article when empty")

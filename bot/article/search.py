@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from array import array
 from collections.abc import Container
+from functools import lru_cache
 
 from bot.article.arabic import words
 from bot.article.model import Article
@@ -14,6 +15,7 @@ _PREFIXES = ("وبال", "وال", "فال", "بال", "كال", "لل", "ال",
 _MIN_STEM = 2
 
 
+@lru_cache(maxsize=131072)
 def search_key(word: str) -> str:
     """The folded stem of one normalised word (interned: a library shares one copy of each)."""
     for prefix in _PREFIXES:

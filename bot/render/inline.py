@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -24,7 +26,8 @@ def _short(text: str, limit: int = _DESCRIPTION) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def inline_results(article: Article, query: str, lang: Language, username: str) -> list[InlineQueryResultArticle]:
+@lru_cache(maxsize=1024)
+def inline_results(article: Article, query: str, lang: Language, username: str) -> tuple[InlineQueryResultArticle, ...]:
     """At most 50 results matching ``query`` (all words, spelling folded): summary first, then statements."""
     wanted = normalise(query).split()
 
@@ -66,4 +69,4 @@ def inline_results(article: Article, query: str, lang: Language, username: str) 
                 ),
             )
         )
-    return results[: InlineQueryLimit.RESULTS]
+    return tuple(results[: InlineQueryLimit.RESULTS])

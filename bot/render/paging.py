@@ -63,7 +63,7 @@ def _words(sentence: str, budget: int) -> list[str]:
     out: list[str] = []
     current = ""
     for word in sentence.split(" "):
-        while tg_len(word) > budget:  # a single "word" longer than a page: cut it
+        while tg_len(word) > budget and len(word) > 1:  # a single "word" longer than a page: cut it
             head, word = _cut(word, budget)
             if current:
                 out.append(current)
@@ -82,6 +82,6 @@ def _words(sentence: str, budget: int) -> list[str]:
 
 def _cut(word: str, budget: int) -> tuple[str, str]:
     end = budget
-    while tg_len(word[:end]) > budget:
+    while end > 1 and tg_len(word[:end]) > budget:
         end -= 1
-    return word[:end], word[end:]
+    return word[:end], word[end:]  # at least one character, so a page never comes out empty

@@ -1,5 +1,8 @@
 """Every message the bot sends about an article, as pure functions of (article, request).
 
+Being pure, the views are cached (``lru_cache``): a page turn or a /summary costs a lookup, not
+a render. Articles are frozen and hashable, and so are views.
+
 Each function returns a :class:`View`: HTML text (article text escaped, our markup around
 it) and an optional inline keyboard. Lines start with a word of the UI language so Arabic
 renders right to left. Lengths are checked against Telegram's limits here and only here.
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
@@ -42,6 +46,7 @@ class Source:
     statements: tuple[tuple[int, Statement], ...]
 
 
+@lru_cache(maxsize=256)
 def sources(article: Article) -> list[Source]:
     """The article's sources in order of first appearance; statement numbers are article-wide."""
     groups: dict[str, list[tuple[int, Statement]]] = {}
@@ -106,6 +111,7 @@ def main_keyboard(article: Article, lang: Language) -> InlineKeyboardMarkup:
     )
 
 
+@lru_cache(maxsize=256)
 def welcome(article: Article, lang: Language) -> View:
     """The /start message."""
     text = t(
@@ -118,6 +124,7 @@ def welcome(article: Article, lang: Language) -> View:
     return View(text, main_keyboard(article, lang))
 
 
+@lru_cache(maxsize=256)
 def summary(article: Article, lang: Language) -> View:
     """Title, date, outlet, the summary sentences and a source line."""
     header = t(
@@ -142,6 +149,7 @@ def summary(article: Article, lang: Language) -> View:
     return View(_checked(text), keyboard)
 
 
+@lru_cache(maxsize=256)
 def full_pages(article: Article, lang: Language) -> list[list[str]]:
     """The article's paragraphs grouped into pages (plain text) that fit with the page header."""
     header = t(lang, "full_header", title=heading(article), n=999, m=999)
@@ -154,6 +162,7 @@ def page_count(article: Article, lang: Language) -> int:
     return len(full_pages(article, lang))
 
 
+@lru_cache(maxsize=256)
 def full_page(article: Article, lang: Language, number: int) -> View:
     """Page ``number`` (1-based) of the full text, with previous / N of M / next buttons."""
     pages = full_pages(article, lang)
@@ -187,6 +196,7 @@ def _pager(
     return InlineKeyboardMarkup(rows) if rows else None
 
 
+@lru_cache(maxsize=256)
 def quotes_menu(article: Article, lang: Language) -> View:
     """Organisations (and speakers without one) with their statement counts."""
     groups = sources(article)
@@ -214,6 +224,7 @@ def statement_block(statement: Statement, lang: Language) -> str:
     return f"{t(lang, key, speaker=f'<b>{who}</b>')}\n<blockquote>{esc(statement.text)}</blockquote>"
 
 
+@lru_cache(maxsize=256)
 def source_pages(source: Source, lang: Language) -> list[list[str]]:
     """A source's statements, grouped into pages of rendered blocks."""
     blocks = [statement_block(statement, lang) for _, statement in source.statements]
@@ -229,6 +240,7 @@ def source_pages(source: Source, lang: Language) -> list[list[str]]:
     return pages
 
 
+@lru_cache(maxsize=256)
 def source_page(article: Article, lang: Language, index: int, number: int = 1) -> View:
     """Page ``number`` of the statements of source ``index``."""
     groups = sources(article)
@@ -245,6 +257,7 @@ def source_page(article: Article, lang: Language, index: int, number: int = 1) -
     return View(_checked(text), keyboard)
 
 
+@lru_cache(maxsize=256)
 def statement_view(article: Article, lang: Language, number: int) -> View:
     """One statement, on its own, with the article's title (for sharing)."""
     if not 0 <= number < len(article.statements):
@@ -254,6 +267,7 @@ def statement_view(article: Article, lang: Language, number: int) -> View:
     return View(_checked(text), main_keyboard(article, lang))
 
 
+@lru_cache(maxsize=256)
 def help_view(article: Article, lang: Language, username: str) -> View:
     """The /help message, with the organisation shortcuts this article has."""
     lines = []
@@ -266,6 +280,7 @@ def help_view(article: Article, lang: Language, username: str) -> View:
     return View(t(lang, "help", shortcuts="".join(lines), username=esc(username)))
 
 
+@lru_cache(maxsize=256)
 def about(article: Article, lang: Language) -> View:
     """Outlet, date, place, credited sources and the original link when known."""
     text = t(

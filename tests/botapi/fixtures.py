@@ -28,9 +28,7 @@ __all__ = ["fake_api", "fake_bot", "fake_server"]
 def _fail_on_violations(api: FakeBotAPI, label: str) -> None:
     if api.violations:
         listing = "\n  ".join(api.violations)
-        pytest.fail(
-            f"{label}: the bot made {len(api.violations)} request(s) Telegram would refuse:\n  {listing}"
-        )
+        pytest.fail(f"{label}: the bot made {len(api.violations)} request(s) Telegram would refuse:\n  {listing}")
 
 
 @pytest.fixture
@@ -44,9 +42,7 @@ def fake_api() -> Iterator[FakeBotAPI]:
 @pytest_asyncio.fixture
 async def fake_bot(fake_api: FakeBotAPI) -> AsyncIterator[Bot]:
     """An initialized ``telegram.Bot`` wired to ``fake_api`` (``getMe`` already answered)."""
-    bot = Bot(
-        fake_api.token, request=InMemoryRequest(fake_api), get_updates_request=InMemoryRequest(fake_api)
-    )
+    bot = Bot(fake_api.token, request=InMemoryRequest(fake_api), get_updates_request=InMemoryRequest(fake_api))
     async with bot:
         yield bot
 

@@ -320,9 +320,7 @@ class _HtmlParser:
                 self._start_tag(match)
                 self.pos = match.end()
                 return
-        self.problems.append(
-            f"Unexpected '<' at byte offset {self._offset()}: not a valid tag; escape it as &lt;"
-        )
+        self.problems.append(f"Unexpected '<' at byte offset {self._offset()}: not a valid tag; escape it as &lt;")
         self._emit("<")
         self.pos += 1
 

@@ -115,8 +115,5 @@ def application_builder(fake: FakeBotAPI) -> ApplicationBuilder:  # type: ignore
     ``fake.push_update(...)`` and run ``app.updater.start_polling()``. Add further builder options freely.
     """
     return (
-        ApplicationBuilder()
-        .token(fake.token)
-        .request(InMemoryRequest(fake))
-        .get_updates_request(InMemoryRequest(fake))
+        ApplicationBuilder().token(fake.token).request(InMemoryRequest(fake)).get_updates_request(InMemoryRequest(fake))
     )

@@ -201,10 +201,7 @@ def decode_params(method: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """Decode a request's wire parameters into Python values using the method's field types."""
     spec = load_spec().method(method)
     fields = spec.fields if spec else {}
-    return {
-        name: decode_value(value, fields[name].types if name in fields else None)
-        for name, value in params.items()
-    }
+    return {name: decode_value(value, fields[name].types if name in fields else None) for name, value in params.items()}
 
 
 # --------------------------------------------------------------------------- structural checks
@@ -410,8 +407,7 @@ def _button_rule(button: Mapping[str, Any], path: str) -> list[Problem]:
             Problem(
                 path,
                 f"exactly one action field required, got {actions or 'none'}",
-                "Bad Request: can't parse inline keyboard button: "
-                "Text buttons are unallowed in the inline keyboard",
+                "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard",
             )
         )
     data = button.get("callback_data")
@@ -496,13 +492,8 @@ def _inline_results_rule(params: Mapping[str, Any], path: str) -> list[Problem]:
         )
     ids = [r.get("id") for r in results if isinstance(r, dict)]
     for i, result_id in enumerate(ids):
-        if (
-            isinstance(result_id, str)
-            and not 1 <= len(result_id.encode("utf-8")) <= INLINE_RESULT_ID_MAX_BYTES
-        ):
-            problems.append(
-                Problem(f"results[{i}].id", "id must be 1-64 bytes", "Bad Request: RESULT_ID_INVALID")
-            )
+        if isinstance(result_id, str) and not 1 <= len(result_id.encode("utf-8")) <= INLINE_RESULT_ID_MAX_BYTES:
+            problems.append(Problem(f"results[{i}].id", "id must be 1-64 bytes", "Bad Request: RESULT_ID_INVALID"))
     if len(set(map(str, ids))) != len(ids):
         problems.append(Problem("results", "duplicate result ids", "Bad Request: RESULT_ID_DUPLICATE"))
     return problems

@@ -111,9 +111,7 @@ def test_text_of_4096_visible_characters_is_accepted_even_when_markup_makes_it_l
 
 
 def test_text_over_4096_visible_characters_is_rejected() -> None:
-    problems = find_problems(
-        "sendMessage", {"chat_id": 1, "text": "<i>" + "x" * 4097 + "</i>", "parse_mode": "HTML"}
-    )
+    problems = find_problems("sendMessage", {"chat_id": 1, "text": "<i>" + "x" * 4097 + "</i>", "parse_mode": "HTML"})
     assert [p.description for p in problems] == ["Bad Request: message is too long"]
     assert find_problems("sendMessage", {"chat_id": 1, "text": "x" * 4097})[0].message.startswith("4097")
 
@@ -159,10 +157,7 @@ def test_html_is_not_checked_without_parse_mode() -> None:
 
 
 def test_unknown_parse_mode_is_rejected() -> None:
-    assert (
-        "unsupported parse mode"
-        in check_request("sendMessage", {"chat_id": 1, "text": "x", "parse_mode": "XML"})[0]
-    )
+    assert "unsupported parse mode" in check_request("sendMessage", {"chat_id": 1, "text": "x", "parse_mode": "XML"})[0]
 
 
 # ---------------------------------------------------------------- keyboards
@@ -196,9 +191,7 @@ def test_callback_data_over_64_bytes_is_rejected() -> None:
 
 def test_empty_callback_data_is_rejected() -> None:
     markup = _keyboard({"text": "bad", "callback_data": ""})
-    assert (
-        "must be 1-64" in check_request("sendMessage", {"chat_id": 1, "text": "x", "reply_markup": markup})[0]
-    )
+    assert "must be 1-64" in check_request("sendMessage", {"chat_id": 1, "text": "x", "reply_markup": markup})[0]
 
 
 def test_url_buttons_need_an_http_or_tg_url_and_one_action() -> None:
@@ -208,9 +201,7 @@ def test_url_buttons_need_an_http_or_tg_url_and_one_action() -> None:
         {"text": "nothing"},
         {"text": "two", "url": "https://x.org", "callback_data": "x"},
     )
-    problems = check_request(
-        "editMessageReplyMarkup", {"chat_id": 1, "message_id": 1, "reply_markup": markup}
-    )
+    problems = check_request("editMessageReplyMarkup", {"chat_id": 1, "message_id": 1, "reply_markup": markup})
     assert len(problems) == 3
     assert "[0][1].url" in problems[0]
     assert "got none" in problems[1]
@@ -250,8 +241,7 @@ def test_answer_inline_query_rejects_51_results() -> None:
 def test_inline_result_ids_must_be_1_to_64_bytes_and_unique() -> None:
     results = json.dumps([_article(""), _article("x" * 65), _article("a"), _article("a")])
     descriptions = [
-        p.description
-        for p in find_problems("answerInlineQuery", {"inline_query_id": "1", "results": results})
+        p.description for p in find_problems("answerInlineQuery", {"inline_query_id": "1", "results": results})
     ]
     assert descriptions == ["Bad Request: RESULT_ID_INVALID"] * 2 + ["Bad Request: RESULT_ID_DUPLICATE"]
 
@@ -284,10 +274,7 @@ def test_inline_result_type_must_be_known() -> None:
 def test_set_my_commands_rules() -> None:
     ok = [{"command": "start", "description": "ابدأ"}, {"command": "help_2", "description": "مساعدة"}]
     scope = json.dumps({"type": "chat", "chat_id": -100123})
-    assert (
-        check_request("setMyCommands", {"commands": json.dumps(ok), "scope": scope, "language_code": "ar"})
-        == []
-    )
+    assert check_request("setMyCommands", {"commands": json.dumps(ok), "scope": scope, "language_code": "ar"}) == []
     bad = [{"command": "Start", "description": "x"}, {"command": "a" * 33, "description": ""}]
     problems = check_request("setMyCommands", {"commands": json.dumps(bad)})
     assert len(problems) == 3

@@ -59,9 +59,7 @@ def _seconds(exc: RetryAfter) -> float:
 
 
 def _keyboard(*labels_and_data: tuple[str, str]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(text, callback_data=data) for text, data in labels_and_data]]
-    )
+    return InlineKeyboardMarkup([[InlineKeyboardButton(text, callback_data=data) for text, data in labels_and_data]])
 
 
 class _Clock:
@@ -135,9 +133,7 @@ async def test_requests_are_recorded_with_decoded_params(fake_api: FakeBotAPI, f
 
 
 async def test_edit_message_text_semantics(fake_api: FakeBotAPI, fake_bot: Bot) -> None:
-    sent = await fake_bot.send_message(
-        1001, "<b>صفحة 1</b>", parse_mode="HTML", reply_markup=_keyboard(("»", "p2"))
-    )
+    sent = await fake_bot.send_message(1001, "<b>صفحة 1</b>", parse_mode="HTML", reply_markup=_keyboard(("»", "p2")))
 
     with pytest.raises(BadRequest, match="Message to edit not found"):
         await fake_bot.edit_message_text("x", chat_id=1001, message_id=999)
@@ -174,9 +170,7 @@ async def test_edit_reply_markup_and_delete(fake_api: FakeBotAPI, fake_bot: Bot)
         await fake_bot.edit_message_text("y", chat_id=1001, message_id=sent.message_id)
 
 
-async def test_users_messages_cannot_be_edited_but_can_be_replied_to(
-    fake_api: FakeBotAPI, fake_bot: Bot
-) -> None:
+async def test_users_messages_cannot_be_edited_but_can_be_replied_to(fake_api: FakeBotAPI, fake_bot: Bot) -> None:
     incoming = fake_api.message_update("مرحبا")["message"]
     with pytest.raises(BadRequest, match="Message can't be edited"):
         await fake_bot.edit_message_text("x", chat_id=1001, message_id=incoming["message_id"])
@@ -352,9 +346,7 @@ async def test_strict_chats_and_blocked_users() -> None:
 
 
 async def test_commands_are_stored_per_scope_and_language(fake_api: FakeBotAPI, fake_bot: Bot) -> None:
-    await fake_bot.set_my_commands(
-        [BotCommand("start", "ابدأ"), BotCommand("help", "مساعدة")], language_code="ar"
-    )
+    await fake_bot.set_my_commands([BotCommand("start", "ابدأ"), BotCommand("help", "مساعدة")], language_code="ar")
     await fake_bot.set_my_commands([("start", "Start")], scope=BotCommandScopeAllPrivateChats())
     assert [c.command for c in await fake_bot.get_my_commands(language_code="ar")] == ["start", "help"]
     assert await fake_bot.get_my_commands() == ()
@@ -409,9 +401,7 @@ async def test_application_processes_command_and_reply_is_clean(fake_api: FakeBo
     async def start(update: Update, context: Context) -> None:
         assert update.effective_message is not None and update.effective_user is not None
         lang = update.effective_user.language_code
-        await update.effective_message.reply_html(
-            f"<b>أهلا</b> ({lang}) &lt;3", reply_markup=_keyboard(("ابدأ", "go"))
-        )
+        await update.effective_message.reply_html(f"<b>أهلا</b> ({lang}) &lt;3", reply_markup=_keyboard(("ابدأ", "go")))
 
     app = application_builder(fake_api).build()
     app.add_handler(CommandHandler("start", start))
@@ -458,9 +448,7 @@ async def test_application_polling_callback_and_inline_flow(fake_api: FakeBotAPI
 
     async def on_inline(update: Update, context: Context) -> None:
         assert update.inline_query is not None
-        result = InlineQueryResultArticle(
-            "a1", "عنوان", InputTextMessageContent("<b>نص</b>", parse_mode="HTML")
-        )
+        result = InlineQueryResultArticle("a1", "عنوان", InputTextMessageContent("<b>نص</b>", parse_mode="HTML"))
         await update.inline_query.answer([result], cache_time=0)
         await handled.put("inline")
 
@@ -468,9 +456,7 @@ async def test_application_polling_callback_and_inline_flow(fake_api: FakeBotAPI
     app.add_handler(CallbackQueryHandler(on_button))
     app.add_handler(InlineQueryHandler(on_inline))
     async with app:
-        sent = await app.bot.send_message(
-            1001, "اختر", reply_markup=_keyboard(("واحد", "one"), ("اثنان", "two"))
-        )
+        sent = await app.bot.send_message(1001, "اختر", reply_markup=_keyboard(("واحد", "one"), ("اثنان", "two")))
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0.0, timeout=dtm.timedelta(seconds=1))

@@ -1,0 +1,1 @@
+"""Benchmarks that print figures (see BENCHMARKS.md); none of them is a test."""

@@ -1,0 +1,329 @@
+"""Handler benchmark: updates per second through the real Application, beside a bare PTB bot.
+
+Every update goes through ``Application.process_update(Update.de_json(...))`` exactly as the
+updater would hand it over: filters, handler, rendering, PTB's request building, and the request
+layer. Scenarios: ``/summary``, a page turn of ``/full`` (pressing "next" on page 1: one
+answerCallbackQuery and one editMessageText), ``/quotes``, and an inline query; the baseline is a
+bare ``Application`` whose only handler replies "ok" to a message.
+
+Two request layers, both in-process (no sockets):
+
+* ``fake``: :class:`tests.botapi.InMemoryRequest` over :class:`tests.botapi.FakeBotAPI`, which
+  checks every request against the Bot API spec and Telegram's HTML rules (the correctness run:
+  the fake must record no violation), and whose checking costs time of its own;
+* ``recording``: a request that records the call and returns a canned answer, so the figures are
+  the bot's own cost (PTB + our code).
+
+Latency is measured in the request layer: the time ``do_request`` is entered minus the time
+``process_update`` started, for the first and for the last request an update causes.
+
+    .venv/bin/python -m bench.handlers [--n 2000] [--warmup 200] [--mode both|fake|recording]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a file: make ``bot`` and ``tests`` importable from the repo root
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from telegram import Update
+from telegram._utils.types import ODVInput
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
+from telegram.request import BaseRequest, RequestData
+
+from bot.article import Article, load_article
+from bot.render import views
+from bot.settings import Settings
+from bot.telegram.app import build_application
+from tests.botapi import FakeBotAPI, InMemoryRequest
+
+Marks = list[float]
+PTBApp = Application  # type: ignore[type-arg]
+
+GOAL_RATIO = 1.2
+GOAL_P99_MS = 2.0
+INLINE_QUERY = "التحالف"
+
+
+class TimedInMemoryRequest(InMemoryRequest):
+    """:class:`InMemoryRequest` that notes when each request enters the request layer."""
+
+    def __init__(self, fake: FakeBotAPI, marks: Marks) -> None:
+        super().__init__(fake)
+        self.marks = marks
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """Note the time, then let the fake check and answer."""
+        self.marks.append(time.perf_counter())
+        return await super().do_request(
+            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
+        )
+
+
+class RecordingRequest(BaseRequest):
+    """A request layer that checks nothing: notes the time and method, answers from a canned table."""
+
+    def __init__(self, fake: FakeBotAPI, marks: Marks) -> None:
+        self.marks = marks
+        self.methods: list[str] = []
+        message = {"message_id": 1, "date": 0, "chat": {"id": fake.default_user_id, "type": "private"}, "text": "ok"}
+        self._answers = {
+            "getMe": _ok(fake.bot_user),
+            "sendMessage": _ok(message),
+            "editMessageText": _ok(message),
+        }
+        self._true = _ok(True)
+
+    @property
+    def read_timeout(self) -> float | None:
+        """No timeouts: nothing waits."""
+        return None
+
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """Note the time and answer 200 with the canned result for the method."""
+        self.marks.append(time.perf_counter())
+        api_method = url.rsplit("/", 1)[-1]
+        self.methods.append(api_method)
+        return 200, self._answers.get(api_method, self._true)
+
+
+def _ok(result: Any) -> bytes:
+    return json.dumps({"ok": True, "result": result}).encode()
+
+
+@dataclass(frozen=True)
+class Result:
+    """Figures of one scenario in one request mode."""
+
+    name: str
+    mode: str
+    updates_per_second: float
+    requests_per_update: float
+    first_ms: list[float]
+    last_ms: list[float]
+
+    def p(self, which: str, q: float) -> float:
+        """Percentile ``q`` (0-100) of the first- or last-request latency, in ms."""
+        values = sorted(self.first_ms if which == "first" else self.last_ms)
+        return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
+
+
+def make_request(mode: str, fake: FakeBotAPI, marks: Marks) -> BaseRequest:
+    """The request layer for ``mode``."""
+    return TimedInMemoryRequest(fake, marks) if mode == "fake" else RecordingRequest(fake, marks)
+
+
+async def ok(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The bare bot's only handler."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_text("ok")
+
+
+def bare_application(fake: FakeBotAPI, request: BaseRequest) -> PTBApp:
+    """A plain python-telegram-bot Application with one handler that replies "ok"."""
+    app = ApplicationBuilder().token(fake.token).request(request).get_updates_request(request).build()
+    app.add_handler(MessageHandler(filters.ALL, ok))
+    return app
+
+
+def our_application(fake: FakeBotAPI, request: BaseRequest, article: Article, db_dir: Path) -> PTBApp:
+    """The bot as ``python -m bot`` builds it, without the rate limiter (the fake does not flood)."""
+    settings = Settings(_env_file=None, token=fake.token, db_path=db_dir / "bench.sqlite3")  # type: ignore[call-arg]
+    return build_application(settings, article, request=request, get_updates_request=request, rate_limiter=False)
+
+
+def page_turns(fake: FakeBotAPI, article: Article, count: int) -> list[dict[str, Any]]:
+    """``count`` presses of "next" under fresh copies of /full page 1 (one per user, so none is "not modified")."""
+    page_one = views.full_page(article, "ar", 1)
+    assert page_one.keyboard is not None, "the bundled article must have more than one page"
+    markup = json.dumps(page_one.keyboard.to_dict(), ensure_ascii=False)
+    next_label = page_one.keyboard.inline_keyboard[0][-1].text
+    updates = []
+    for i in range(count):
+        user = 100_000 + i
+        answer = fake.request(
+            "sendMessage", {"chat_id": user, "text": page_one.text, "parse_mode": "HTML", "reply_markup": markup}
+        )
+        assert answer.ok and answer.body is not None, answer
+        updates.append(fake.press_button(user, answer.body["result"]["message_id"], next_label))
+    return updates
+
+
+def scenario_updates(name: str, fake: FakeBotAPI, article: Article, count: int) -> list[dict[str, Any]]:
+    """``count`` update dicts for scenario ``name`` (distinct users, fresh query ids)."""
+    if name == "full: next page":
+        return page_turns(fake, article, count)
+    if name == "inline query":
+        return [fake.inline_query_update(INLINE_QUERY, user_id=200_000 + i) for i in range(count)]
+    command = {"bare: reply ok": "/start", "/summary": "/summary", "/quotes": "/quotes"}[name]
+    return [fake.message_update(command, user_id=300_000 + i) for i in range(count)]
+
+
+@dataclass
+class Scenario:
+    """One application fed one kind of update, with what was measured so far."""
+
+    name: str
+    app: PTBApp
+    marks: Marks
+    updates: list[dict[str, Any]]
+    setup: Callable[[PTBApp], Awaitable[None]] | None = None
+    elapsed: float = 0.0
+    requests: int = 0
+
+    def __post_init__(self) -> None:
+        self.first: list[float] = []
+        self.last: list[float] = []
+
+    async def feed(self, updates: list[dict[str, Any]], *, timed: bool) -> None:
+        """Process ``updates`` one at a time, noting latencies and total time when ``timed``."""
+        for update in updates:
+            self.marks.clear()
+            start = time.perf_counter()
+            await self.app.process_update(Update.de_json(update, self.app.bot))
+            done = time.perf_counter()
+            if not self.marks:
+                raise RuntimeError(f"{self.name}: an update caused no request")
+            if timed:
+                self.elapsed += done - start
+                self.first.append((self.marks[0] - start) * 1e3)
+                self.last.append((self.marks[-1] - start) * 1e3)
+                self.requests += len(self.marks)
+
+
+async def measure(scenarios: list[Scenario], mode: str, n: int, warmup: int, chunk: int) -> list[Result]:
+    """Warm every scenario up, then feed them ``chunk`` updates in turn, so drift hits all alike."""
+    async with AsyncExitStack() as stack:
+        for scenario in scenarios:
+            await stack.enter_async_context(scenario.app)
+            if scenario.setup is not None:
+                await scenario.setup(scenario.app)
+            stack.push_async_callback(_shutdown, scenario.app)
+            await scenario.feed(scenario.updates[:warmup], timed=False)
+        gc.collect()
+        for offset in range(warmup, warmup + n, chunk):
+            for scenario in scenarios:
+                await scenario.feed(scenario.updates[offset : min(offset + chunk, warmup + n)], timed=True)
+    return [Result(s.name, mode, n / s.elapsed, s.requests / n, s.first, s.last) for s in scenarios]
+
+
+async def _shutdown(app: PTBApp) -> None:
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)
+
+
+async def run(n: int, warmup: int, chunk: int, modes: list[str]) -> list[Result]:
+    """Every scenario in every mode; over the fake, every request must be valid and answered ok."""
+    article = load_article()
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory(prefix="bench-handlers-") as tmp:
+        for mode in modes:
+            fake = FakeBotAPI()
+            scenarios = []
+            for name in ("bare: reply ok", "/summary", "full: next page", "/quotes", "inline query"):
+                marks: Marks = []
+                request = make_request(mode, fake, marks)
+                if name.startswith("bare"):
+                    app, setup = bare_application(fake, request), None
+                else:
+                    app, setup = our_application(fake, request, article, Path(tempfile.mkdtemp(dir=tmp))), _post_init
+                updates = scenario_updates(name, fake, article, warmup + n)
+                scenarios.append(Scenario(name, app, marks, updates, setup))
+            results += await measure(scenarios, mode, n, warmup, chunk)
+            if fake.violations:
+                listing = "\n  ".join(fake.violations[:10])
+                raise SystemExit(f"the fake recorded {len(fake.violations)} violation(s):\n  {listing}")
+            failed = [c for c in fake.requests() if not c.ok]
+            if mode == "fake" and failed:
+                raise SystemExit(f"{len(failed)} request(s) failed, e.g. {failed[0].method}: {failed[0].error}")
+    return results
+
+
+async def _post_init(app: PTBApp) -> None:
+    if app.post_init is not None:
+        await app.post_init(app)
+
+
+def report(results: list[Result]) -> str:
+    """The figures as a Markdown table, then whether the goals hold."""
+    lines = [
+        "| mode | handler | updates/s | cost vs bare | requests/update | p50 first | p99 first | p50 last | p99 last |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    verdicts = []
+    for mode in dict.fromkeys(r.mode for r in results):
+        rows = [r for r in results if r.mode == mode]
+        bare = next(r for r in rows if r.name.startswith("bare"))
+        for r in rows:
+            ratio = bare.updates_per_second / r.updates_per_second
+            lines.append(
+                f"| {mode} | {r.name} | {r.updates_per_second:,.0f} | {ratio:.2f}x | {r.requests_per_update:.0f} "
+                f"| {r.p('first', 50):.2f} ms | {r.p('first', 99):.2f} ms "
+                f"| {r.p('last', 50):.2f} ms | {r.p('last', 99):.2f} ms |"
+            )
+            if r is not bare:
+                cost = "holds" if ratio <= GOAL_RATIO else "MISSED"
+                p99 = max(r.p("first", 99), r.p("last", 99))
+                latency = "holds" if p99 <= GOAL_P99_MS else "MISSED"
+                verdicts.append(
+                    f"{mode:9} {r.name:16} cost {ratio:.2f}x bare (goal <= {GOAL_RATIO}x: {cost}); "
+                    f"p99 {p99:.2f} ms (goal <= {GOAL_P99_MS} ms: {latency})"
+                )
+    return "\n".join([*lines, "", *verdicts])
+
+
+def main() -> None:
+    """Parse arguments, run, print."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--n", type=int, default=2000, help="timed updates per scenario")
+    parser.add_argument("--warmup", type=int, default=200, help="untimed updates first")
+    parser.add_argument("--chunk", type=int, default=100, help="updates per scenario before moving to the next")
+    parser.add_argument("--mode", choices=("both", "fake", "recording"), default="both")
+    args = parser.parse_args()
+    modes = ["fake", "recording"] if args.mode == "both" else [args.mode]
+    results = asyncio.run(run(args.n, args.warmup, args.chunk, modes))
+    print(
+        f"{args.n} timed updates per scenario after {args.warmup} warm-up, one at a time, scenarios interleaved "
+        f"in chunks of {args.chunk}; cost vs bare = bare updates/s / updates/s\n"
+    )
+    print(report(results))
+
+
+if __name__ == "__main__":
+    main()
