@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from telegram.error import InvalidToken, TelegramError
 
 from bot.article import load_article
+from bot.article.cache import load_article_cached
 from bot.article.model import Article
 from bot.errors import BotError
 from bot.library import Library
@@ -57,8 +58,9 @@ def _settings() -> Settings:
 
 
 def _article(settings: Settings, path: str | None = None) -> Article:
-    return load_article(
+    return load_article_cached(
         path or settings.article_path,
+        settings.cache_dir,
         max_summary_sentences=settings.summary_max_sentences,
         max_summary_chars=settings.summary_max_chars,
     )

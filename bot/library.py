@@ -66,6 +66,7 @@ class Library:
         self._entries: dict[str, Entry] = {}
         self._by_id: dict[str, Article] = {}
         self._index = SearchIndex()
+        self._unindexed: list[Article] = []
         self._ordered: list[Entry] = []
         self._rank: dict[str, int] = {}
         self.broken: dict[str, str] = {}
@@ -141,7 +142,7 @@ class Library:
     def _put(self, entry: Entry) -> None:
         self._entries[entry.slot] = entry
         self._by_id[entry.article.id] = entry.article
-        self._index.add(entry.article)
+        self._unindexed.append(entry.article)  # indexed on the first search, not at start-up
 
     def _reorder(self) -> None:
         self._ordered = sorted(self._entries.values(), key=lambda e: e.sort_key, reverse=True)
@@ -170,6 +171,9 @@ class Library:
 
     def search(self, query: str, limit: int = 10) -> list[Article]:
         """Current articles matching every word of ``query``, best first (newest first on ties)."""
+        for article in self._unindexed:
+            self._index.add(article)
+        self._unindexed.clear()
         rank = self._rank
         scores = self._index.scores(query, rank)
         best = sorted(scores, key=lambda article_id: (-scores[article_id], rank[article_id]))[:limit]

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     base_url: str = Field(default=TELEGRAM_BASE_URL, description="Bot API base URL (tests point it at a fake)")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     db_path: Path = Path("bot.sqlite3")
+    cache_dir: Path | None = Field(default=Path(".article-cache"), description="parsed-article cache; empty: none")
     summary_max_sentences: int = Field(default=3, ge=1, le=10)
     summary_max_chars: int = Field(default=700, ge=100, le=3000)
     default_language: Literal["ar", "en"] = "ar"
@@ -53,7 +54,7 @@ class Settings(BaseSettings):
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("article_path", "channel_id", "webhook_url", "library_dir", mode="before")
+    @field_validator("article_path", "channel_id", "webhook_url", "library_dir", "cache_dir", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
