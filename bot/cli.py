@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             article = _article(settings, args.article)
             try:
                 print(render_preview(article, args.view, args.number, args.lang))
-            except IndexError:
+            except (IndexError, ValueError):
                 print(f"error: {args.view} has no number {args.number} in this article", file=sys.stderr)
                 return 2
             return 0

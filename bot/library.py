@@ -108,6 +108,11 @@ class Library:
                 self._break(slot, exc.problem, changes)
                 self._broken_stamp[slot] = stamp
                 continue
+            except Exception as exc:  # a parser bug on one file must not stop the others
+                log.exception("library: unexpected error parsing %s", slot)
+                self._break(slot, f"unexpected error ({type(exc).__name__})", changes)
+                self._broken_stamp[slot] = stamp
+                continue
             self.broken.pop(slot, None)
             self._broken_stamp.pop(slot, None)
             entry = Entry(slot, article, stat.st_mtime_ns, stat.st_size)

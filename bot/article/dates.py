@@ -93,6 +93,11 @@ def _zone(tz_name: str | None) -> timezone | ZoneInfo:
         return timezone(timedelta(0))
 
 
+def default_zone() -> timezone | ZoneInfo:
+    """The zone of ``page.json``'s ``default_timezone``."""
+    return _zone(None)
+
+
 def timezone_for(place: str | None) -> str | None:
     """The IANA zone of a dateline place, when ``page.json`` knows it."""
     if not place:

@@ -97,7 +97,7 @@ def parse_text(
     )
     sources = list(dict.fromkeys([*layout.credited_sources, *credited_sources(paragraphs)]))
     return Article(
-        id=content_id(layout.title, paragraphs),
+        id=content_id(layout.title, paragraphs, tuple(statements)),
         title=layout.title,
         published=layout.published,
         dateline=Dateline(place=layout.dateline[0], agency=layout.dateline[1]) if layout.dateline else None,

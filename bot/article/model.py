@@ -17,7 +17,7 @@ import re
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.errors import ArticleFormatError
 
@@ -78,19 +78,25 @@ class Article(_Frozen):
             raise ArticleFormatError(path, "not valid JSON (nested too deeply)") from None
         if _has_lone_surrogate(data):
             raise ArticleFormatError(path, "not an article: a \\uD800-\\uDFFF escape without its pair")
-        if isinstance(data, dict) and not data.get("id"):
-            title, paragraphs = data.get("title", ""), data.get("paragraphs") or []
-            texts = isinstance(title, str) and isinstance(paragraphs, list)
-            if texts and all(isinstance(p, str) for p in paragraphs):
-                data["id"] = content_id(title, paragraphs)
-            else:  # the model check below names the field that is wrong
-                data["id"] = ""
+        if isinstance(data, dict):
+            data["id"] = "pending"  # recomputed below from the content: a hand correction is a new version
         try:
-            return cls.model_validate(data)
+            article = cls.model_validate(data)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
             raise ArticleFormatError(path, f"not an article: {where}: {first['msg']}") from None
+        return article.model_copy(update={"id": content_id(article.title, article.paragraphs, article.statements)})
+
+    @field_validator("published")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        """A date without an offset (a hand-written JSON) is taken in the default time zone."""
+        if value is not None and value.tzinfo is None:
+            from bot.article.dates import default_zone
+
+            return value.replace(tzinfo=default_zone())
+        return value
 
     @property
     def sources(self) -> dict[str, list[Statement]]:
@@ -117,7 +123,9 @@ def _has_lone_surrogate(data: object) -> bool:
     return False
 
 
-def content_id(title: str, paragraphs: list[str] | tuple[str, ...]) -> str:
+def content_id(
+    title: str, paragraphs: list[str] | tuple[str, ...], statements: tuple[Statement, ...] | list[Statement] = ()
+) -> str:
     """A stable id derived from the content: the same text always gets the same id.
 
     Twelve hex digits of SHA-256 over the title and paragraphs: short enough for callback data
@@ -128,4 +136,6 @@ def content_id(title: str, paragraphs: list[str] | tuple[str, ...]) -> str:
     for paragraph in paragraphs:
         digest.update(b"\n\n")
         digest.update(paragraph.strip().encode())
+    for statement in statements:  # a corrected speaker or organisation is a new version too
+        digest.update(f"\n{statement.speaker}|{statement.org}|{statement.form}|{statement.text}".encode())
     return digest.hexdigest()[:12]

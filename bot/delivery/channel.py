@@ -72,9 +72,10 @@ async def publish(bot: Bot, store: Store, article: Article, channel: str, slot: 
             store.save_channel_posts(slot, channel, stored.article_id if stored else "", message_ids)
     for surplus in old_ids[len(posts) :]:
         await _delete(bot, channel, surplus)
-    store.save_channel_posts(slot, channel, article.id, message_ids)
     was_published = stored is not None and bool(stored.article_id)
+    # subscribers first (idempotent), then the version: a crash in between re-runs both, loses neither
     queued = store.enqueue(slot, article.id, "update" if was_published else "new")
+    store.save_channel_posts(slot, channel, article.id, message_ids)
     return PublishResult("edited" if was_published else "posted", message_ids, queued)
 
 

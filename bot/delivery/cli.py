@@ -5,14 +5,19 @@ from __future__ import annotations
 import sys
 
 from telegram import Bot
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 
 from bot.article.model import Article
 from bot.delivery.channel import channel_problems, publish, unpublish
 from bot.delivery.outbox import Outbox
+from bot.logs import redact
 from bot.render.channel import subscriber_renderer
 from bot.settings import Settings
 from bot.store.sqlite import SqliteStore
+
+
+def _secret(settings: Settings) -> str | None:
+    return settings.token.get_secret_value() if settings.token else None
 
 
 def _bot(settings: Settings) -> Bot:
@@ -43,8 +48,11 @@ async def run_publish(settings: Settings, items: list[tuple[str, Article]], *, d
                 outcome = await Outbox(bot, store, subscriber_renderer(lookup, bot.username)).drain()
                 print(f"delivered: {outcome.sent} sent, {outcome.failed} failed, {outcome.dropped} dropped")
         return 0
+    except InvalidToken:  # its message holds the token itself
+        print("error: Telegram rejected the bot token; check BOT_TOKEN", file=sys.stderr)
+        return 2
     except TelegramError as exc:
-        print(f"error: Telegram refused: {exc.message}", file=sys.stderr)
+        print(f"error: Telegram refused: {redact(exc.message, _secret(settings))}", file=sys.stderr)
         return 2
     finally:
         store.close()
@@ -61,8 +69,11 @@ async def run_unpublish(settings: Settings, slot: str) -> int:
             deleted = await unpublish(bot, store, settings.channel_id, slot)
         print(f"deleted {deleted} posts from {settings.channel_id}")
         return 0
+    except InvalidToken:  # its message holds the token itself
+        print("error: Telegram rejected the bot token; check BOT_TOKEN", file=sys.stderr)
+        return 2
     except TelegramError as exc:
-        print(f"error: Telegram refused: {exc.message}", file=sys.stderr)
+        print(f"error: Telegram refused: {redact(exc.message, _secret(settings))}", file=sys.stderr)
         return 2
     finally:
         store.close()

@@ -64,15 +64,19 @@ def source_for_org(article: Article, org_id: str) -> Source | None:
 
 
 TITLE_MAX = 200  # a headline longer than this (a scraping accident) is cut in headers
+STATEMENT_MAX = 2500  # a quotation longer than this is cut, so one statement always fits a message
+
+
+def _cut_text(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
 
 
 def heading(article: Article) -> str:
     """The article's title for a header line: escaped, and cut at a word when absurdly long."""
-    title = article.title
-    if len(title) > TITLE_MAX:
-        cut = title[: TITLE_MAX - 1]
-        title = (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
-    return esc(title)
+    return esc(_cut_text(article.title, TITLE_MAX))
 
 
 def format_date(value: datetime | None, lang: Language) -> str:
@@ -221,7 +225,8 @@ def statement_block(statement: Statement, lang: Language) -> str:
     if statement.role:
         who = f"{who}، {esc(statement.role)}" if lang == "ar" else f"{who}, {esc(statement.role)}"
     key = "statement_direct" if statement.form == "direct" else "statement_reported"
-    return f"{t(lang, key, speaker=f'<b>{who}</b>')}\n<blockquote>{esc(statement.text)}</blockquote>"
+    words = _cut_text(statement.text, STATEMENT_MAX)
+    return f"{t(lang, key, speaker=f'<b>{who}</b>')}\n<blockquote>{esc(words)}</blockquote>"
 
 
 @lru_cache(maxsize=256)

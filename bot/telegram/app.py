@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Message, Update
+from telegram import Bot, BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -24,9 +24,9 @@ from bot.article import lexicon
 from bot.article.model import Article
 from bot.delivery.channel import channel_problems, publish
 from bot.delivery.outbox import Outbox
-from bot.errors import ConfigError
+from bot.errors import BotError, ConfigError
 from bot.i18n import LANGUAGES, Language, t
-from bot.library import Library
+from bot.library import Entry, Library
 from bot.render import views
 from bot.render.channel import subscriber_renderer
 from bot.settings import Settings
@@ -90,6 +90,8 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         problems = await channel_problems(application.bot, settings.channel_id, "en")
         if problems:
             log.warning("channel %s: %s", settings.channel_id, "; ".join(problems))
+        elif settings.auto_publish and library.folder is not None:
+            await publish_library(application.bot, library, settings, store, [])
     await application.bot.set_my_commands(bot_commands(library, "ar"), scope=BotCommandScopeDefault())
     await application.bot.set_my_commands(bot_commands(library, "en"), language_code="en")
     log.info("serving %d article(s); %d broken file(s) skipped", len(library), len(library.broken))
@@ -104,24 +106,37 @@ async def post_shutdown(application: Application) -> None:  # type: ignore[type-
 
 
 async def refresh_library(context: Context) -> None:
-    """Job: pick up new and changed files; with auto-publish on, publish them exactly once."""
+    """Job: pick up new and changed files; with auto-publish on, make sure each is published once."""
     library, settings, store = context.bot_data.library, context.bot_data.settings, context.bot_data.store
     if library is None or settings is None or store is None:
         return
     changes = library.refresh()
     for entry in [*changes.new, *changes.changed]:
         log.info("library: %s is %s (%s)", entry.slot, "new" if entry in changes.new else "changed", entry.article.id)
-        if not settings.auto_publish:
-            continue
-        if settings.channel_id:
-            try:
-                await publish(context.bot, store, entry.article, settings.channel_id, entry.slot)
-            except TelegramError as exc:
-                log.warning(
-                    "auto-publish of %s failed: %s (retried at the next change or /publish)", entry.slot, exc.message
-                )
-        else:
-            store.enqueue(entry.slot, entry.article.id, "update" if entry in changes.changed else "new")
+    if settings.auto_publish:
+        await publish_library(context.bot, library, settings, store, [*changes.new, *changes.changed])
+
+
+async def publish_library(bot: Bot, library: Library, settings: Settings, store: Store, fresh: list[Entry]) -> None:
+    """Publish every current article that is not yet in the channel in its current version.
+
+    :func:`publish` is idempotent, so sweeping every entry (not only what this run saw change)
+    also catches files added while the bot was down and publications a crash interrupted. With
+    no channel, only the fresh entries are queued for the subscribers (also idempotent).
+    """
+    entries = library.entries() if settings.channel_id else fresh
+    for entry in entries:
+        try:
+            if settings.channel_id:
+                stored = store.channel_posts(entry.slot, settings.channel_id)
+                if stored is None or stored.article_id != entry.article.id:
+                    await publish(bot, store, entry.article, settings.channel_id, entry.slot)
+            else:
+                store.enqueue(entry.slot, entry.article.id, "new")
+        except TelegramError as exc:
+            log.warning("auto-publish of %s failed: %s (tried again at the next scan)", entry.slot, exc.message)
+        except BotError as exc:
+            log.error("auto-publish of %s failed: %s", entry.slot, exc)
 
 
 async def drain_outbox(context: Context) -> None:

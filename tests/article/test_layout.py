@@ -90,11 +90,20 @@ def test_json_round_trip_and_hand_correction(bundled_text: str) -> None:
         "statements",
         "summary",
     }
+    assert parse_text(json.dumps(data, ensure_ascii=False)) == article.model_copy(update={"source_format": "json"})
     data["statements"][0]["speaker"] = "الناطق باسم التحالف"
+    data["id"] = "anything-a-person-typed"
     corrected = parse_text(json.dumps(data, ensure_ascii=False))
     assert corrected.statements[0].speaker == "الناطق باسم التحالف"
-    assert corrected.id == article.id
+    assert corrected.id != article.id and corrected.id.isalnum()  # a correction is a new version
     assert corrected.paragraphs == article.paragraphs
+
+
+def test_json_without_offset_gets_the_default_zone(bundled_text: str) -> None:
+    data = json.loads(parse_text(bundled_text).to_json())
+    data["published"] = "2022-01-26T19:04:00"
+    article = parse_text(json.dumps(data, ensure_ascii=False))
+    assert article.published is not None and article.published.utcoffset() is not None
 
 
 def test_id_is_stable_and_changes_with_content(bundled_text: str) -> None:
