@@ -32,7 +32,6 @@ from datetime import timedelta
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.ext import ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.delivery.pacing import Pacer
@@ -131,15 +130,11 @@ class Outbox:
                 self.store.mark_failed(delivery.id, "the article is no longer available")
                 result.failed += 1
                 return
-            if isinstance(self.bot, ExtBot) and self.bot.rate_limiter is not None:
-                # the outbox paces and retries itself: no retries inside the rate limiter
-                message = await self.bot.send_message(
-                    delivery.chat_id, view.text, reply_markup=view.keyboard, rate_limit_args=0, **SEND_OPTIONS
-                )
-            else:
-                message = await self.bot.send_message(
-                    delivery.chat_id, view.text, reply_markup=view.keyboard, **SEND_OPTIONS
-                )
+            # Through the application's bot, PTB's AIORateLimiter may first wait out a 429 itself (it
+            # honours retry_after too); what it gives up on reaches the handling below.
+            message = await self.bot.send_message(
+                delivery.chat_id, view.text, reply_markup=view.keyboard, **SEND_OPTIONS
+            )
             self.store.mark_sent(delivery.id, message.message_id)
             result.sent += 1
         except RetryAfter as exc:

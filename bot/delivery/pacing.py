@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 GLOBAL_RATE = 29.0  # a little under Telegram's ~30/s so jitter never provokes a 429
 PER_CHAT_INTERVAL = 1.0
 _MARGIN = 1e-4
+_PER_CHAT_MEMORY = 10_000  # chats remembered for the per-chat pace before old ones are forgotten
 
 
 class Pacer:
@@ -40,15 +41,22 @@ class Pacer:
         return self._last_per_chat.get(chat_id, float("-inf")) + self.per_chat_interval
 
     async def slot(self, chat_id: int) -> None:
-        """Wait for the next global slot that also respects ``chat_id``'s pace and any pause."""
-        now = self.clock()
-        at = max(now, self._next, self._paused_until, self.chat_ready_at(chat_id))
-        self._next = at + self.interval
-        self._last_per_chat[chat_id] = at
-        if len(self._last_per_chat) > 10_000:
-            horizon = now - self.per_chat_interval
-            self._last_per_chat = {c: t for c, t in self._last_per_chat.items() if t > horizon}
-        if at > now:
-            await self.sleep(at - now)
-        while self._paused_until > self.clock():  # a 429 arrived while we waited
-            await self.sleep(self._paused_until - self.clock())
+        """Wait for the next global slot that also respects ``chat_id``'s pace and any pause.
+
+        A 429 that arrives while waiting moves everyone behind the pause: the waiter takes a
+        fresh slot after it, so the senders do not all wake at once when it ends.
+        """
+        while True:
+            now = self.clock()
+            at = max(now, self._next, self._paused_until, self.chat_ready_at(chat_id))
+            self._next = at + self.interval
+            self._last_per_chat[chat_id] = at
+            if len(self._last_per_chat) > _PER_CHAT_MEMORY:
+                horizon = now - self.per_chat_interval
+                self._last_per_chat = {c: t for c, t in self._last_per_chat.items() if t > horizon}
+            if at > now:
+                await self.sleep(at - now)
+            if self._paused_until <= self.clock():
+                return
+            self._next = max(self._next, self._paused_until)
+            self._last_per_chat.pop(chat_id, None)

@@ -10,6 +10,7 @@ renders right to left. Lengths are checked against Telegram's limits here and on
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -354,6 +355,11 @@ class LibrarySource:
     name: str
     items: tuple[tuple[Article, Statement], ...]
 
+    @property
+    def key(self) -> str:
+        """A stable short key for buttons: the same source keeps it when the library changes."""
+        return hashlib.sha256(self.name.encode()).hexdigest()[:8]
+
 
 def library_sources(articles: list[Article]) -> list[LibrarySource]:
     """Statements of every article grouped by organisation; ``articles`` come newest first."""
@@ -373,18 +379,17 @@ def library_quotes_menu(articles: list[Article], lang: Language, latest_id: str)
     count = sum(len(g.items) for g in groups)
     text = t(lang, "library_quotes_menu", count=count, articles=len(articles))
     rows = [
-        [_button(t(lang, "source_entry", name=g.name, count=len(g.items)), Link("source", latest_id, f"a{g.index}.1"))]
+        [_button(t(lang, "source_entry", name=g.name, count=len(g.items)), Link("source", latest_id, f"L{g.key}.1"))]
         for g in groups[:40]
     ]
     return View(text, InlineKeyboardMarkup(rows))
 
 
-def library_source_page(articles: list[Article], lang: Language, index: int, number: int, latest_id: str) -> View:
+def library_source_page(articles: list[Article], lang: Language, key: str, number: int, latest_id: str) -> View:
     """Page ``number`` of one source's statements across the library, newest first, with article titles."""
-    groups = library_sources(articles)
-    if not 0 <= index < len(groups):
-        raise IndexError(index)
-    source = groups[index]
+    source = next((g for g in library_sources(articles) if g.key == key), None)
+    if source is None:
+        raise IndexError(key)
     blocks = [
         f"{statement_block(st, lang)}\n{t(lang, 'statement_in', title=heading(article))}"
         for article, st in source.items
@@ -401,5 +406,5 @@ def library_source_page(articles: list[Article], lang: Language, index: int, num
         raise IndexError(number)
     header = t(lang, "source_header", name=esc(source.name), count=len(source.items), n=number, m=len(pages))
     back = [[_button(t(lang, "btn_back_sources"), Link("quotes", latest_id, "all"))]]
-    keyboard = _pager(latest_id, "source", number, len(pages), lang, lambda n: f"a{index}.{n}", back)
+    keyboard = _pager(latest_id, "source", number, len(pages), lang, lambda n: f"L{key}.{n}", back)
     return View(_checked(header + "\n\n" + "\n\n".join(pages[number - 1])), keyboard)

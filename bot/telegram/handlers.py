@@ -42,9 +42,9 @@ def _open(link: Link, update: Update, context: Context) -> View | None:
             return views.quotes_menu(article, lang)
         if link.view == "source":
             index, _, page = link.arg.partition(".")
-            if index.startswith("a") and index[1:].isdigit():
+            if index.startswith("L") and len(index) == 9:  # a library source by its stable key
                 articles = _library_articles(context)
-                return views.library_source_page(articles, lang, int(index[1:]), int(page or "1"), article.id)
+                return views.library_source_page(articles, lang, index[1:], int(page or "1"), article.id)
             if not index.isdigit() and not index.isalpha():
                 return None
             if index.isdigit():

@@ -106,3 +106,22 @@ async def test_pace_stays_within_telegram_limits(fake_api: FakeBotAPI, article: 
     async with time.running(), Bot(fake_api.token, request=InMemoryRequest(fake_api)) as bot:
         await make_outbox(bot, store, article, time).drain()
     assert stats.accepted_sends == 300 and stats.rejected_429 == 0
+
+
+async def test_pacer_spreads_senders_after_a_pause() -> None:
+    time = VirtualTime()
+    pacer = Pacer(rate=10.0, per_chat_interval=0, clock=time.clock, sleep=time.sleep)
+    sent_at: list[float] = []
+
+    async def sender(chat: int) -> None:
+        await pacer.slot(chat)
+        sent_at.append(time.now)
+
+    async with time.running():
+        tasks = [asyncio.create_task(sender(chat)) for chat in range(20)]
+        await asyncio.sleep(0)
+        pacer.pause(5.0)  # a 429 while they all wait
+        await asyncio.gather(*tasks)
+    sent_at.sort()
+    gaps = [b - a for a, b in zip(sent_at, sent_at[1:], strict=False)]
+    assert min(gaps) >= 0.1 - 1e-6  # never two at once, even right after the pause
