@@ -6,7 +6,7 @@
     ├── ArticleError              an article could not be turned into an Article
     │   ├── SourceError           the file itself: missing, a directory, unreadable, empty, binary
     │   ├── EncodingError         bytes that are neither UTF-8 nor Windows-1256
-    │   └── NoBodyError           a text with no recognisable article body
+    │   ├── NoBodyError           a text with no recognisable article body
     │   ├── ArticleFormatError    a JSON article that does not match the model
     │   └── NoArticleError        the library holds no article yet
     ├── ConfigError               settings missing or invalid (no token, bad mode...)

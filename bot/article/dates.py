@@ -38,10 +38,24 @@ def find_date(text: str, tz_name: str | None = None) -> datetime | None:
     if clock:
         hour, minute = int(clock.group(1)), int(clock.group(2))
         second = int(clock.group(3) or 0)
+        hour = _twelve_hour(hour, text[clock.end() : clock.end() + 12])
     try:
         return datetime(year, month, dom, hour, minute, second, tzinfo=_zone(tz_name))
     except ValueError:
         return None
+
+
+_PM = re.compile(r"^\s*(?:م\b|مساء|مساءً|pm\b|p\.m\.)", re.I)
+_AM = re.compile(r"^\s*(?:ص\b|صباحا|صباحاً|am\b|a\.m\.)", re.I)
+
+
+def _twelve_hour(hour: int, after: str) -> int:
+    """``11:30 م`` / ``8:15 مساءً`` / ``11:30 PM`` -> 23, 20, 23; ``12:05 ص`` -> 0."""
+    if _PM.match(after) and hour < 12:
+        return hour + 12
+    if _AM.match(after) and hour == 12:
+        return 0
+    return hour
 
 
 def looks_like_date_line(line: str) -> bool:

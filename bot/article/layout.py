@@ -24,6 +24,10 @@ from bot.errors import NoBodyError
 _SPACES = re.compile(r"[\s\u00a0\u200b\u200c\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]+")
 _URLISH = re.compile(r"https?://|www\.|\.(?:php|aspx?|html?|jsp)\b|\?\w+=|^[\w./-]*/[\w./-]*$|\w+\.\w+\?", re.I)
 _DATELINE = re.compile(r"^(?P<place>[^\d\W][\w\s()]{1,30}?)\s*[-–—/|:]\s*(?P<agency>\(?[^\W\d][\w\s\"«»()]{0,30}?\)?)$")
+_INLINE_DATELINE = re.compile(  # ``القاهرة (رويترز) - قال…`` / ``دمشق - «سانا»: أعلنت…`` at the start of the body
+    r"^(?P<place>[^\W\d][\w]+(?: [\w]+)?)\s*(?:[(«\"](?P<agency>[^)»\"]{2,30})[)»\"]\s*[-–—:]|[-–—]\s*[(«\"]"
+    r"(?P<agency2>[^)»\"]{2,30})[)»\"]\s*[-–—:])\s+"
+)
 _SENTENCE_END = re.compile(r"[.!?؟…]['\"»”)]*$")
 _BRACES = re.compile(r"[{}]")
 
@@ -81,6 +85,13 @@ def read_layout(
         paragraphs.append(line)
     if not paragraphs:
         raise NoBodyError(path, "no article body found (no paragraph of running Arabic text)")
+    if dateline is None:
+        inline = _INLINE_DATELINE.match(paragraphs[0])
+        if inline and len(paragraphs[0]) > inline.end():
+            dateline = (inline.group("place").strip(), (inline.group("agency") or inline.group("agency2")).strip())
+            paragraphs[0] = paragraphs[0][inline.end() :]
+            if published is not None and published_hint is None and date_index is not None:
+                published = dates.find_date(lines[date_index], dates.timezone_for(dateline[0]))
     if not title:
         title = _title_from_body(paragraphs[0])
     return Layout(

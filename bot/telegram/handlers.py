@@ -166,17 +166,14 @@ async def button(update: Update, context: Context) -> None:
         return
     lang = language(update, context)
     link = from_callback(query.data)
-    if link is None or context.bot_data.article(link.article_id) is None:
-        await query.answer(views.plain(lang, "stale_button").text, show_alert=True)
-        return
-    if link.view == "noop":
+    view = _open(link, update, context) if link is not None and link.view != "noop" else None
+    if link is not None and link.view == "noop" and context.bot_data.article(link.article_id) is not None:
         await query.answer()
         return
-    view = _open(link, update, context)
-    if view is None:
+    if view is None:  # not ours, an older version of the article, or out of range
         await query.answer(views.plain(lang, "stale_button").text, show_alert=True)
         return
-    await query.answer()
+    await query.answer()  # before the edit, so the client's spinner stops even if the edit fails
     if query.message is None or not query.message.is_accessible:
         if update.effective_user is not None:
             await context.bot.send_message(update.effective_user.id, view.text, reply_markup=view.keyboard)
