@@ -85,6 +85,7 @@ class Outbox:
         clock: Callable[[], float] = time.time,
         backoff: Callable[[int], float] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        article_ids: frozenset[str] | None = None,
     ) -> None:
         self.bot = bot
         self.store = store
@@ -95,6 +96,7 @@ class Outbox:
         self.clock = clock
         self.backoff = backoff or _exponential
         self.sleep = sleep
+        self.article_ids = article_ids
         self._gate = asyncio.Semaphore(concurrency)
 
     async def drain(self, *, until_empty: bool = True, max_seconds: float | None = None) -> OutboxResult:
@@ -102,7 +104,7 @@ class Outbox:
         result = OutboxResult()
         started = time.monotonic()
         while True:
-            claimed = self.store.claim_due(self.clock(), self.batch)
+            claimed = self.store.claim_due(self.clock(), self.batch, self.article_ids)
             if not claimed:
                 if not until_empty or not self._has_waiting():
                     return result
@@ -117,10 +119,10 @@ class Outbox:
                 return result
 
     def _has_waiting(self) -> bool:
-        return self.store.stats().pending > 0
+        return self.store.next_due(self.article_ids) is not None
 
     def _next_due(self) -> float:
-        return self.store.next_due() or self.clock() + 1.0
+        return self.store.next_due(self.article_ids) or self.clock() + 1.0
 
     async def _send(self, delivery: Delivery, result: OutboxResult) -> None:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -80,8 +81,8 @@ class Store(Protocol):
         """One pending delivery of ``article_id`` per current subscriber (never twice); returns rows added."""
         ...
 
-    def claim_due(self, now: float, limit: int) -> list[Delivery]:
-        """Mark up to ``limit`` due pending deliveries as sending and return them."""
+    def claim_due(self, now: float, limit: int, article_ids: Collection[str] | None = None) -> list[Delivery]:
+        """Mark up to ``limit`` due pending deliveries (of ``article_ids`` only, if given) as sending."""
         ...
 
     def mark_sent(self, delivery_id: int, message_id: int) -> None:
@@ -100,12 +101,12 @@ class Store(Protocol):
         """The subscriber is gone (blocked the bot, chat deleted): drop the row and the subscriber."""
         ...
 
-    def next_due(self) -> float | None:
-        """When the earliest pending delivery falls due (None when nothing is pending)."""
+    def next_due(self, article_ids: Collection[str] | None = None) -> float | None:
+        """When the earliest pending delivery (of ``article_ids``) falls due; None when none is pending."""
         ...
 
-    def recover(self) -> int:
-        """After a crash: deliveries left as sending go back to pending. Returns how many."""
+    def recover(self, older_than: float | None = None) -> int:
+        """After a crash: deliveries left as sending (since before ``older_than``) go back to pending."""
         ...
 
     def stats(self) -> DeliveryStats:

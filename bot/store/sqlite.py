@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Collection
 from pathlib import Path
 
 from bot.errors import StoreError
@@ -132,12 +133,14 @@ class SqliteStore:
         )
         return cursor.rowcount
 
-    def claim_due(self, now: float, limit: int) -> list[Delivery]:
+    def claim_due(self, now: float, limit: int, article_ids: Collection[str] | None = None) -> list[Delivery]:
+        only, ids = self._only(article_ids)
+        args: list[object] = [now, *ids]
         with self._transaction():
             rows = self._db.execute(
                 "SELECT id, chat_id, slot, article_id, kind, language, attempts FROM deliveries "
-                "WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
-                (now, limit),
+                f"WHERE state = 'pending' AND next_attempt_at <= ?{only} ORDER BY next_attempt_at, id LIMIT ?",
+                (*args, limit),
             ).fetchall()
             self._db.executemany(
                 "UPDATE deliveries SET state = 'sending', updated_at = ? WHERE id = ?",
@@ -180,13 +183,26 @@ class SqliteStore:
                     (reason[:500], time.time(), row[0]),
                 )
 
-    def next_due(self) -> float | None:
-        row = self._db.execute("SELECT MIN(next_attempt_at) FROM deliveries WHERE state = 'pending'").fetchone()
+    def next_due(self, article_ids: Collection[str] | None = None) -> float | None:
+        only, ids = self._only(article_ids)
+        row = self._db.execute(
+            f"SELECT MIN(next_attempt_at) FROM deliveries WHERE state = 'pending'{only}", ids
+        ).fetchone()
         return float(row[0]) if row and row[0] is not None else None
 
-    def recover(self) -> int:
+    @staticmethod
+    def _only(article_ids: Collection[str] | None) -> tuple[str, list[str]]:
+        """An SQL condition (and its arguments) keeping the rows of ``article_ids``; nothing when None."""
+        if article_ids is None:
+            return "", []
+        ids = sorted(article_ids)
+        return (f" AND article_id IN ({', '.join('?' * len(ids))})" if ids else " AND 0"), ids
+
+    def recover(self, older_than: float | None = None) -> int:
+        cutoff = float("inf") if older_than is None else older_than
         cursor = self._db.execute(
-            "UPDATE deliveries SET state = 'pending', updated_at = ? WHERE state = 'sending'", (time.time(),)
+            "UPDATE deliveries SET state = 'pending', updated_at = ? WHERE state = 'sending' AND updated_at < ?",
+            (time.time(), cutoff),
         )
         return cursor.rowcount
 

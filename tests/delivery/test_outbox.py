@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections import Counter
 from pathlib import Path
 
@@ -123,5 +124,5 @@ async def test_pacer_spreads_senders_after_a_pause() -> None:
         pacer.pause(5.0)  # a 429 while they all wait
         await asyncio.gather(*tasks)
     sent_at.sort()
-    gaps = [b - a for a, b in zip(sent_at, sent_at[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(sent_at)]
     assert min(gaps) >= 0.1 - 1e-6  # never two at once, even right after the pause

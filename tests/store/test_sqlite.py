@@ -81,3 +81,15 @@ def test_channel_posts(store: SqliteStore) -> None:
     assert posts is not None and posts.message_ids == (10,)
     store.delete_channel_posts("a", "@c")
     assert store.channel_posts("a", "@c") is None
+
+
+def test_lease_and_article_filter_let_a_second_process_run_beside(store: SqliteStore) -> None:
+    for chat in (1, 2):
+        store.add_subscriber(chat, "ar")
+    store.enqueue("a", "v1", "new")
+    store.enqueue("b", "w1", "new")
+    mine = store.claim_due(now=100.0, limit=10, article_ids={"v1"})
+    assert {d.article_id for d in mine} == {"v1"} and len(mine) == 2
+    assert store.next_due({"v1"}) is None and store.next_due({"w1"}) is not None
+    assert store.recover(older_than=50.0) == 0  # claimed at 100: still leased to the other process
+    assert store.recover(older_than=150.0) == 2
