@@ -76,6 +76,7 @@ def _library(settings: Settings) -> Library:
         settings.library_dir,
         max_summary_sentences=settings.summary_max_sentences,
         max_summary_chars=settings.summary_max_chars,
+        cache_dir=settings.cache_dir,
     )
     library.refresh()
     return library

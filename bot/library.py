@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.article import Article, load_article
+from bot.article import Article
+from bot.article.cache import load_article_cached
 from bot.article.search import SearchIndex
 from bot.errors import ArticleError
 
@@ -59,8 +60,10 @@ class Library:
         single_slot: str = "bundled",
         max_summary_sentences: int = 3,
         max_summary_chars: int = 700,
+        cache_dir: Path | None = None,
     ) -> None:
         self.folder = folder
+        self.cache_dir = cache_dir
         self.max_summary_sentences = max_summary_sentences
         self.max_summary_chars = max_summary_chars
         self._entries: dict[str, Entry] = {}
@@ -101,8 +104,11 @@ class Library:
             if self._broken_stamp.get(slot) == stamp:
                 continue
             try:
-                article = load_article(
-                    path, max_summary_sentences=self.max_summary_sentences, max_summary_chars=self.max_summary_chars
+                article = load_article_cached(
+                    path,
+                    self.cache_dir,
+                    max_summary_sentences=self.max_summary_sentences,
+                    max_summary_chars=self.max_summary_chars,
                 )
             except ArticleError as exc:
                 self._break(slot, exc.problem, changes)

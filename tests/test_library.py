@@ -65,3 +65,17 @@ def test_search_keys() -> None:
     assert search_key("والمرصد") == search_key("المرصد") == search_key("مرصد")
     assert keys("أحداث الإنسانية") == keys("احداث الانسانيه")
     assert search_key("فقال") == "قال"
+
+
+def test_library_uses_the_parse_cache(tmp_path: Path) -> None:
+    folder, cache = tmp_path / "articles", tmp_path / "cache"
+    folder.mkdir()
+    write(folder / "a.txt", BUNDLED)
+    first = Library(folder, cache_dir=cache)
+    first.refresh()
+    entry = next(cache.glob("*.json"))
+    entry.write_text(entry.read_text("utf-8").replace("تعليق جديد", "تعليق مخزن"), "utf-8")
+    again = Library(folder, cache_dir=cache)  # a restart reads the cache instead of parsing
+    again.refresh()
+    latest = again.latest()
+    assert latest is not None and latest.title.startswith("تعليق مخزن")
