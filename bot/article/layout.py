@@ -63,7 +63,7 @@ def read_layout(
     title_index = _title_index(lines, title_hint)
     title = title_hint or (lines[title_index] if title_index is not None else "")
     date_index = _first(lines, dates.looks_like_date_line)
-    dateline_index = _first(lines, lambda s: _dateline(s) is not None, limit=title_index)
+    dateline_index = _dateline_index(lines, title_index)
     dateline = _dateline(lines[dateline_index]) if dateline_index is not None else None
     tz_name = dates.timezone_for(dateline[0]) if dateline else None
     published = published_hint or (dates.find_date(lines[date_index], tz_name) if date_index is not None else None)
@@ -101,6 +101,15 @@ def read_layout(
         dateline=dateline,
         credited_sources=credited,
     )
+
+
+def _dateline_index(lines: list[str], title_index: int | None) -> int | None:
+    """The dateline line: just after the title first (menus and breadcrumbs come before it)."""
+    start = title_index + 1 if title_index is not None else 0
+    for index in range(start, min(len(lines), start + 6)):
+        if _dateline(lines[index]) is not None and _source_label(lines[index]) is None:
+            return index
+    return _first(lines, lambda s: _dateline(s) is not None, limit=title_index)
 
 
 def _first(lines: list[str], test: object, limit: int | None = None) -> int | None:

@@ -211,8 +211,10 @@ def split_role(fullest: str) -> tuple[str, str | None]:
             construct = True
         elif _is_definite(tokens[i]) or (word.startswith("ل") and i + 1 < len(tokens) and _is_definite(tokens[i + 1])):
             construct = False
-        elif construct:
-            construct = False
+        elif construct or (
+            not _is_definite(tokens[i - 1]) and i + 1 < len(tokens) and _is_definite(tokens[i + 1])
+        ):
+            construct = False  # a construct noun, or a link of a chain of bare nouns (مكتب تنسيق الشؤون)
         else:
             break
         i += 1

@@ -119,3 +119,19 @@ def test_layout_without_body_is_an_error(lines: list[str]) -> None:
 
     with pytest.raises(NoBodyError):
         read_layout(lines, path="x.txt")
+
+
+def test_windows_1256_html_page_with_breadcrumbs_and_a_role_chain() -> None:
+    from pathlib import Path
+
+    from bot.article import parse_bytes
+
+    page = (Path(__file__).parent / "data" / "sudan.html").read_text("utf-8")
+    article = parse_bytes(page.encode("cp1256"))
+    assert article.source_format == "html" and article.url == "https://example.org/news/123"
+    assert article.title == 'الأمم المتحدة: الوضع الإنساني في السودان "كارثي"'
+    assert article.dateline is not None and (article.dateline.place, article.dateline.agency) == ("الخرطوم", "الخبر")
+    assert len(article.paragraphs) == 4  # menus, "اقرأ أيضا", aside and footer left out
+    spokesman = article.statements[1]
+    assert (spokesman.speaker, spokesman.role) == ("ينس لاركيه", "المتحدث باسم مكتب تنسيق الشؤون الإنسانية")
+    assert spokesman.org == "مكتب تنسيق الشؤون الإنسانية"
