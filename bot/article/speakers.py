@@ -211,9 +211,7 @@ def split_role(fullest: str) -> tuple[str, str | None]:
             construct = True
         elif _is_definite(tokens[i]) or (word.startswith("ل") and i + 1 < len(tokens) and _is_definite(tokens[i + 1])):
             construct = False
-        elif construct or (
-            not _is_definite(tokens[i - 1]) and i + 1 < len(tokens) and _is_definite(tokens[i + 1])
-        ):
+        elif construct or (not _is_definite(tokens[i - 1]) and i + 1 < len(tokens) and _is_definite(tokens[i + 1])):
             construct = False  # a construct noun, or a link of a chain of bare nouns (مكتب تنسيق الشؤون)
         else:
             break

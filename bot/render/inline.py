@@ -20,6 +20,8 @@ from bot.render.links import Link, deep_link
 from bot.render.views import heading, statement_block
 
 _DESCRIPTION = 120
+INLINE_PAGE = 10  # results per answer; Telegram asks for the next page with next_offset as the user scrolls
+INLINE_CACHE_SECONDS = 60
 
 
 def _short(text: str, limit: int = _DESCRIPTION) -> str:
@@ -70,3 +72,13 @@ def inline_results(article: Article, query: str, lang: Language, username: str) 
             )
         )
     return tuple(results[: InlineQueryLimit.RESULTS])
+
+
+def inline_page(
+    results: tuple[InlineQueryResultArticle, ...], offset: str
+) -> tuple[list[InlineQueryResultArticle], str | None]:
+    """One page of ``results`` from ``offset`` (Telegram's opaque string; ours is a number) and the next one."""
+    start = int(offset) if offset.isascii() and offset.isdigit() and len(offset) <= 3 else 0
+    page = list(results[start : start + INLINE_PAGE])
+    more = start + INLINE_PAGE < len(results)
+    return page, (str(start + INLINE_PAGE) if more else None)

@@ -11,7 +11,7 @@ from bot.article.model import Article
 from bot.errors import NoArticleError
 from bot.i18n import Language
 from bot.render import views
-from bot.render.inline import inline_results
+from bot.render.inline import INLINE_CACHE_SECONDS, inline_page, inline_results
 from bot.render.links import Link, from_callback, from_payload
 from bot.render.views import View
 from bot.telegram.context import Context, language
@@ -227,7 +227,8 @@ async def inline_query(update: Update, context: Context) -> None:
         return
     article, _settings = context.bot_data.require()
     results = inline_results(article, query.query, language(update, context), context.bot.username)
-    await query.answer(results, cache_time=60, is_personal=False)
+    page, next_offset = inline_page(results, query.offset)
+    await query.answer(page, cache_time=INLINE_CACHE_SECONDS, is_personal=False, next_offset=next_offset)
 
 
 async def on_error(update: object, context: Context) -> None:

@@ -208,16 +208,25 @@ async def test_groups_answer_only_commands(driver: Driver) -> None:
 
 
 async def test_inline_query_offers_summary_and_statements(driver: Driver, article: Article) -> None:
-    await driver.feed(driver.fake.inline_query_update("", user_id=USER))
-    results = driver.fake.last("answerInlineQuery").params["results"]
-    assert len(results) == min(50, 1 + len(article.statements))
-    assert results[0]["id"].startswith("sum-")
+    ids: list[str] = []
+    offset = ""
+    for _ in range(10):  # scroll until Telegram has every page
+        await driver.feed(driver.fake.inline_query_update("", user_id=USER, offset=offset))
+        answer = driver.fake.last("answerInlineQuery").params
+        assert 1 <= len(answer["results"]) <= 10
+        ids += [r["id"] for r in answer["results"]]
+        offset = answer.get("next_offset", "")
+        if not offset:
+            break
+    assert len(ids) == len(set(ids)) == min(50, 1 + len(article.statements))
+    assert ids[0].startswith("sum-")
     await driver.feed(driver.fake.inline_query_update("برينان", user_id=USER))
     results = driver.fake.last("answerInlineQuery").params["results"]
     assert results and all(r["title"] == "اللواء جون برينان" for r in results)
     await driver.feed(driver.fake.inline_query_update("المرصد", user_id=USER))
-    results = driver.fake.last("answerInlineQuery").params["results"]
-    assert len(results) == 5
+    answer = driver.fake.last("answerInlineQuery").params
+    results = answer["results"]
+    assert len(results) == 5 and not answer.get("next_offset")
     message = results[0]["input_message_content"]["message_text"]
     assert "<blockquote>" in message and article.title in message
     await driver.feed(driver.fake.inline_query_update("لا يوجد شيء كهذا", user_id=USER))
