@@ -53,6 +53,7 @@ class Speech:
     ba_verbs: frozenset[str]
     quoting_verbs: frozenset[str]
     quote_nouns: frozenset[str]
+    documents: frozenset[str]
     role_connectors: frozenset[str]
 
 
@@ -92,6 +93,7 @@ def speech() -> Speech:
         ba_verbs=_forms(raw["ba_verbs"]),
         quoting_verbs=_forms(raw["quoting_verbs"]),
         quote_nouns=frozenset(normalise_word(w) for w in raw["quote_nouns"]),
+        documents=frozenset(normalise_word(w) for w in raw.get("documents", [])),
         role_connectors=frozenset(normalise(r) for r in raw["role_connectors"]),
     )
 

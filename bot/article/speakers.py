@@ -88,12 +88,12 @@ def resolve(raw: list[RawStatement], full_text: str) -> list[Statement]:
         if item.subject is None or _refers_back(item.subject, speech.refer_back):
             party = last
         else:
-            party = _match(parties, item.subject)
+            party = _match(parties, _issuer(item.subject))
             if party is None:
-                party = _Party([item.subject])
+                party = _Party([_issuer(item.subject)])
                 parties.append(party)
-            elif item.subject not in party.mentions:  # repeats change nothing and made this quadratic
-                party.mentions.append(item.subject)
+            elif _issuer(item.subject) not in party.mentions:  # repeats change nothing and made this quadratic
+                party.mentions.append(_issuer(item.subject))
         owners.append(party)
         if party is not None:
             last = party
@@ -125,6 +125,27 @@ def resolve(raw: list[RawStatement], full_text: str) -> list[Statement]:
             )
         )
     return statements
+
+
+def _issuer(subject: str) -> str:
+    """``بيان للجيش العراقي`` -> ``الجيش العراقي``; ``تقرير صادر عن وزارة الصحة`` -> ``وزارة الصحة``."""
+    tokens = subject.split()
+    if len(tokens) < 2 or normalise(tokens[0]) not in lexicon.speech().documents:
+        return subject
+    rest = tokens[1:]
+    if len(rest) > 2 and normalise(rest[0]) in ("صادر", "الصادر") and normalise(rest[1]) in ("عن", "من"):
+        rest = rest[2:]
+    elif normalise(rest[0]) in ("عن", "من") and len(rest) > 1:
+        rest = rest[1:]
+    elif rest[0].startswith("لل") and len(rest[0]) > 3:
+        rest = ["ال" + rest[0][2:], *rest[1:]]
+    elif rest[0].startswith("لـ") and len(rest[0]) > 2:
+        rest = [rest[0][2:], *rest[1:]]
+    elif rest[0].startswith("ل") and len(rest[0]) > 3 and not normalise(rest[0]).startswith("لل"):
+        rest = [rest[0][1:], *rest[1:]]
+    else:
+        return subject
+    return " ".join(rest)
 
 
 def _named_body(org: str, parties: list[_Party]) -> str | None:

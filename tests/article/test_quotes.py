@@ -151,3 +151,12 @@ def test_paragraphs_run_together_roles_with_fi_ba_complement_and_quoted_source()
         ("reported", "وزارة الصحة", "وزارة الصحة"),
     ]
     assert got[3][2].startswith("بارتفاع عدد الضحايا")
+
+
+def test_the_issuer_of_a_statement_speaks_not_the_document() -> None:
+    got = statements(
+        "وبحسب بيان للجيش العراقي، فإن القوات سيطرت على المنطقة بالكامل.",
+        "وقال بيان لوزارة الخارجية إن الوزير سيزور بغداد الأسبوع المقبل.",
+        "ووفقا لبيان صادر عن وزارة الدفاع، فإن الطائرات قصفت مواقع المسلحين.",
+    )
+    assert [g[1] for g in got] == ["الجيش العراقي", "وزارة الخارجية", "وزارة الدفاع"]
