@@ -18,7 +18,7 @@ from bot.article.model import Article
 from bot.i18n import Language, t
 from bot.render.html import esc, tg_len, visible
 from bot.render.links import Link, deep_link
-from bot.render.views import View, format_date, heading, sources, statement_block
+from bot.render.views import View, masthead, sources, statement_block
 from bot.store.base import Delivery
 
 _BUDGET = MessageLimit.MAX_TEXT_LENGTH - 96
@@ -45,10 +45,7 @@ def _fits(text: str) -> bool:
 
 def channel_posts(article: Article, lang: Language, username: str, prefix: str | None = None) -> list[View]:
     """The posts that carry ``article`` in a channel (the first one has the buttons)."""
-    outlet = article.outlet or (article.dateline.agency if article.dateline else "") or t(lang, "unknown_outlet")
-    header = t(
-        lang, "channel_header", title=heading(article), date=format_date(article.published, lang), outlet=esc(outlet)
-    )
+    header = masthead(article, lang, "channel_header")
     if prefix:
         header = f"{prefix}\n{header}"
     first = header + "\n\n" + "\n\n".join(esc(s) for s in article.summary)

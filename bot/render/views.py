@@ -99,6 +99,13 @@ def _outlet(article: Article, lang: Language) -> str:
     return esc(article.outlet or (article.dateline.agency if article.dateline else "") or t(lang, "unknown_outlet"))
 
 
+def masthead(article: Article, lang: Language, key: str) -> str:
+    """A locale template ``key`` filled with the article's title, date and outlet."""
+    return t(
+        lang, key, title=heading(article), date=format_date(article.published, lang), outlet=_outlet(article, lang)
+    )
+
+
 def _button(text: str, link: Link) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=to_callback(link))
 
@@ -119,26 +126,13 @@ def main_keyboard(article: Article, lang: Language) -> InlineKeyboardMarkup:
 @lru_cache(maxsize=256)
 def welcome(article: Article, lang: Language) -> View:
     """The /start message."""
-    text = t(
-        lang,
-        "welcome",
-        title=heading(article),
-        date=format_date(article.published, lang),
-        outlet=_outlet(article, lang),
-    )
-    return View(text, main_keyboard(article, lang))
+    return View(masthead(article, lang, "welcome"), main_keyboard(article, lang))
 
 
 @lru_cache(maxsize=256)
 def summary(article: Article, lang: Language) -> View:
     """Title, date, outlet, the summary sentences and a source line."""
-    header = t(
-        lang,
-        "summary_header",
-        title=heading(article),
-        date=format_date(article.published, lang),
-        outlet=_outlet(article, lang),
-    )
+    header = masthead(article, lang, "summary_header")
     body = "\n\n".join(esc(sentence) for sentence in article.summary)
     credited = [article.outlet or "", *article.credited_sources]
     source_line = t(lang, "summary_source", sources=esc("، ".join(c for c in credited if c) or "-"))
