@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -55,6 +55,11 @@ class Speech:
     quote_nouns: frozenset[str]
     documents: frozenset[str]
     role_connectors: frozenset[str]
+
+    @cached_property
+    def triggers(self) -> frozenset[str]:
+        """Words without which a sentence holds no statement: speech verbs, participles, ``وفق``…"""
+        return self.verbs | self.participles | self.according_to
 
 
 @dataclass(frozen=True)
@@ -140,9 +145,10 @@ def page() -> Page:
 def contains_phrase(haystack: list[str] | tuple[str, ...], phrase: tuple[str, ...]) -> int:
     """Index where ``phrase`` starts inside ``haystack`` (whole words), or -1."""
     n = len(phrase)
-    if not n:
+    if not n or phrase[0] not in haystack:  # the membership test runs in C and rules most phrases out
         return -1
+    first = phrase[0]
     for i in range(len(haystack) - n + 1):
-        if tuple(haystack[i : i + n]) == phrase:
+        if haystack[i] == first and tuple(haystack[i : i + n]) == phrase:
             return i
     return -1

@@ -42,7 +42,7 @@ class RawStatement:
     continues: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class _Token:
     text: str
     start: int
@@ -58,25 +58,29 @@ class _Token:
 
 def find_statements(paragraphs: list[str] | tuple[str, ...]) -> list[RawStatement]:
     """Every statement in the paragraphs, in article order."""
+    triggers = lexicon.speech().triggers
     found: list[RawStatement] = []
     for index, paragraph in enumerate(paragraphs):
         for start, end in sentence_bounds(paragraph):
-            found.extend(_sentence_statements(paragraph[start:end], index))
+            sentence = paragraph[start:end]
+            # most sentences hold no speech word at all: skip them before building tokens
+            if not triggers.isdisjoint(map(normalise_word, _TOKEN.findall(sentence))):
+                found.extend(_sentence_statements(sentence, index))
     return found
 
 
 def _tokenise(sentence: str) -> list[_Token]:
     spans = quote_spans(sentence)
-    tokens: list[_Token] = []
-    for match in _TOKEN.finditer(sentence):
-        text = match.group(0)
-        token = _Token(text, match.start(), match.end(), normalise_word(text))
-        for span in spans:
-            if span.start <= token.start <= span.end:
-                token.quote = span
-                token.opens = token.start == span.start
-                break
-        tokens.append(token)
+    tokens = [_Token(m.group(), m.start(), m.end(), normalise_word(m.group())) for m in _TOKEN.finditer(sentence)]
+    k = 0  # tokens and spans both run in text order
+    for token in tokens if spans else ():
+        while k < len(spans) and spans[k].end < token.start:
+            k += 1
+        if k == len(spans):
+            break
+        if spans[k].start <= token.start:
+            token.quote = spans[k]
+            token.opens = token.start == spans[k].start
     return tokens
 
 

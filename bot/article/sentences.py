@@ -8,11 +8,15 @@ date such as ``2022.01.26`` and never at a double dot (``..``), which Arabic hea
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 _PAIRS = {"«": "»", "“": "”", "„": "”", "‹": "›"}
 _ENDERS = ".!?؟…"
-_SINGLE_LETTER = re.compile(r"(?:^|\s)\w$")
+_OPENERS = re.compile('["' + "".join(_PAIRS) + "]")
+_PAIR_MARKS = {opener: re.compile(re.escape(opener) + "|" + re.escape(closer)) for opener, closer in _PAIRS.items()}
+_ENDER_RUN = re.compile("[" + re.escape(_ENDERS) + "]+")
+_WORD_CHAR = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -31,42 +35,45 @@ class QuoteSpan:
 def quote_spans(text: str) -> list[QuoteSpan]:
     """Outermost quotations in ``text``; straight quotes pair in order, an odd last one is ignored."""
     spans: list[QuoteSpan] = []
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch == '"':
+    pos = 0
+    while (found := _OPENERS.search(text, pos)) is not None:
+        i = found.start()
+        if text[i] == '"':
             close = text.find('"', i + 1)
             if close == -1:
                 break
-            spans.append(QuoteSpan(i, close))
-            i = close + 1
-            continue
-        if ch in _PAIRS:
-            close = _matching(text, i, ch, _PAIRS[ch])
-            if close != -1:
-                spans.append(QuoteSpan(i, close))
-                i = close + 1
+        else:
+            close = _matching(text, i)
+            if close == -1:
+                pos = i + 1
                 continue
-        i += 1
+        spans.append(QuoteSpan(i, close))
+        pos = close + 1
     return spans
 
 
-def _matching(text: str, start: int, opener: str, closer: str) -> int:
+def _matching(text: str, start: int) -> int:
+    """Index of the mark that closes the paired opener at ``start`` (nesting counted), or -1."""
+    opener = text[start]
     depth = 0
-    for j in range(start, len(text)):
-        if text[j] == opener and (opener != closer or j == start):
+    for mark in _PAIR_MARKS[opener].finditer(text, start):
+        if mark.group() == opener:
             depth += 1
-        elif text[j] == closer:
+        else:
             depth -= 1
             if depth == 0:
-                return j
+                return mark.start()
     return -1
 
 
 def inside(spans: list[QuoteSpan], index: int) -> bool:
-    """Whether ``index`` falls inside one of ``spans`` (marks included)."""
-    return any(span.start <= index <= span.end for span in spans)
+    """Whether ``index`` falls inside one of ``spans`` (marks included); ``spans`` in text order."""
+    k = bisect_right(spans, index, key=_start) - 1
+    return k >= 0 and index <= spans[k].end
+
+
+def _start(span: QuoteSpan) -> int:
+    return span.start
 
 
 def split_sentences(paragraph: str) -> list[str]:
@@ -79,29 +86,28 @@ def sentence_bounds(paragraph: str) -> list[tuple[int, int]]:
     spans = quote_spans(paragraph)
     bounds: list[tuple[int, int]] = []
     start = 0
-    i = 0
     n = len(paragraph)
-    while i < n:
-        ch = paragraph[i]
-        if ch in _ENDERS and not inside(spans, i):
-            j = i
-            while j + 1 < n and paragraph[j + 1] in _ENDERS:
-                j += 1
-            run = paragraph[i : j + 1]
-            after = j + 1
-            while after < n and paragraph[after] in ")]»”\"'":
-                after += 1
-            at_end = after >= n or paragraph[after].isspace()
-            is_pause = run == ".."
-            is_abbreviation = run == "." and bool(_SINGLE_LETTER.search(paragraph[start:i]))
-            if at_end and not is_pause and not is_abbreviation:
-                _push(bounds, paragraph, start, after)
-                start = after
-            i = after
+    for run in _ENDER_RUN.finditer(paragraph):  # a run of enders lies wholly inside or outside a quotation
+        i, after = run.start(), run.end()
+        if spans and inside(spans, i):
             continue
-        i += 1
+        while after < n and paragraph[after] in ")]»”\"'":
+            after += 1
+        at_end = after >= n or paragraph[after].isspace()
+        is_pause = run.group() == ".."
+        is_abbreviation = run.group() == "." and _one_letter_word_before(paragraph, start, i)
+        if at_end and not is_pause and not is_abbreviation:
+            _push(bounds, paragraph, start, after)
+            start = after
     _push(bounds, paragraph, start, n)
     return bounds
+
+
+def _one_letter_word_before(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` ends with a word of one letter (``د.`` of an initial)."""
+    if end - 1 < start or not _WORD_CHAR.match(text, end - 1):
+        return False
+    return end - 2 < start or text[end - 2].isspace()
 
 
 def _push(bounds: list[tuple[int, int]], text: str, a: int, b: int) -> None:

@@ -100,15 +100,14 @@ def resolve(raw: list[RawStatement], full_text: str) -> list[Statement]:
     parties = _merge_roles(parties, owners)
     statements: list[Statement] = []
     seen: set[tuple[str, str]] = set()
+    who: dict[str, tuple[str, str | None, str | None, str | None]] = {}  # a party speaks many times
     for item, party in zip(raw, owners, strict=True):
         if party is None:
             continue
-        party = party.root()
-        fullest = party.fullest
-        speaker, role = split_role(fullest)
-        org, org_id = organisation_of(fullest, full_text)
-        if org is not None and org_id is None:
-            org = _named_body(org, parties) or org
+        fullest = party.root().fullest
+        if fullest not in who:
+            who[fullest] = (*split_role(fullest), *_organisation(fullest, full_text, parties))
+        speaker, role, org, org_id = who[fullest]
         key = (normalise(item.text), normalise(speaker))
         if key in seen:
             continue
@@ -125,6 +124,13 @@ def resolve(raw: list[RawStatement], full_text: str) -> list[Statement]:
             )
         )
     return statements
+
+
+def _organisation(fullest: str, full_text: str, parties: list[_Party]) -> tuple[str | None, str | None]:
+    org, org_id = organisation_of(fullest, full_text)
+    if org is not None and org_id is None:
+        org = _named_body(org, parties) or org
+    return org, org_id
 
 
 def _issuer(subject: str) -> str:
