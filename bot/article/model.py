@@ -12,8 +12,7 @@ A newsroom may correct a speaker by hand in that JSON and load it back with
 from __future__ import annotations
 
 import hashlib
-import json
-import re
+import sys
 from datetime import datetime
 from typing import Literal
 
@@ -22,7 +21,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from bot.errors import ArticleFormatError
 
 StatementForm = Literal["direct", "reported"]
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _Frozen(BaseModel):
@@ -47,11 +45,17 @@ class Statement(_Frozen):
     role: str | None = None
     paragraph: int = Field(ge=0, description="index into Article.paragraphs")
 
+    @field_validator("speaker", "org", "org_id", "role")
+    @classmethod
+    def _shared(cls, value: str | None) -> str | None:
+        """One string object per distinct name: a party quoted a thousand times is stored once."""
+        return sys.intern(value) if value is not None else None
+
 
 class Article(_Frozen):
     """A parsed news article."""
 
-    id: str
+    id: str = Field(default="", description="content_id() of the article; recomputed by from_json")
     title: str
     published: datetime | None = None
     dateline: Dateline | None = None
@@ -65,26 +69,28 @@ class Article(_Frozen):
 
     def to_json(self, *, indent: int | None = 1) -> str:
         """The article as JSON text (UTF-8 friendly: Arabic is not escaped)."""
-        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=indent)
+        return self.model_dump_json(indent=indent)
 
     @classmethod
     def from_json(cls, text: str | bytes, *, path: str | None = None) -> Article:
-        """Load an article written by :meth:`to_json` (possibly corrected by hand)."""
+        """Load an article written by :meth:`to_json` (possibly corrected by hand).
+
+        The JSON is read by pydantic-core straight into the model (no intermediate dicts: a
+        5 MB article loads in a fraction of the time and memory of ``json.loads``). The ``id``
+        in the file is ignored and recomputed from the content: a hand correction is a new version.
+        """
+        if isinstance(text, str):
+            try:
+                text = text.encode()
+            except UnicodeEncodeError:
+                raise ArticleFormatError(path, "not valid text: a \\uD800-\\uDFFF character without its pair") from None
         try:
-            data = json.loads(text)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ArticleFormatError(path, f"not valid JSON ({exc})") from None
-        except RecursionError:
-            raise ArticleFormatError(path, "not valid JSON (nested too deeply)") from None
-        if _has_lone_surrogate(data):
-            raise ArticleFormatError(path, "not an article: a \\uD800-\\uDFFF escape without its pair")
-        if isinstance(data, dict):
-            data["id"] = "pending"  # recomputed below from the content: a hand correction is a new version
-        try:
-            article = cls.model_validate(data)
+            article = cls.model_validate_json(text)
         except ValidationError as exc:
             first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
+            if first["type"] == "json_invalid":  # includes a lone \uD800-\uDFFF escape and deep nesting
+                raise ArticleFormatError(path, f"not valid JSON ({first['ctx'].get('error', first['msg'])})") from None
+            where = ".".join(str(p) for p in first["loc"]) or "the top level"
             raise ArticleFormatError(path, f"not an article: {where}: {first['msg']}") from None
         return article.model_copy(update={"id": content_id(article.title, article.paragraphs, article.statements)})
 
@@ -105,22 +111,6 @@ class Article(_Frozen):
         for statement in self.statements:
             groups.setdefault(statement.org or statement.speaker, []).append(statement)
         return groups
-
-
-def _has_lone_surrogate(data: object) -> bool:
-    """Whether decoded JSON holds half a UTF-16 pair (``"\\ud800"``): no UTF-8 text can carry it."""
-    pending = [data]
-    while pending:  # iterative: json.loads accepts nesting deeper than Python's recursion limit
-        item = pending.pop()
-        if isinstance(item, str):
-            if _SURROGATE.search(item):
-                return True
-        elif isinstance(item, dict):
-            pending.extend(item.keys())
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-    return False
 
 
 def content_id(
