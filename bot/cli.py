@@ -14,7 +14,9 @@ from telegram.error import InvalidToken, TelegramError
 
 from bot.article import load_article
 from bot.article.cache import load_article_cached
+from bot.article.load import DEFAULT_ARTICLE
 from bot.article.model import Article
+from bot.article.worker import ParseWorker
 from bot.errors import BotError
 from bot.library import Library
 from bot.settings import Settings
@@ -66,10 +68,24 @@ def _article(settings: Settings, path: str | None = None) -> Article:
     )
 
 
-def _library(settings: Settings) -> Library:
-    """The folder of articles when one is set (broken files are skipped), else the single article."""
+def _library(settings: Settings, *, background: bool = False) -> Library:
+    """The folder of articles when one is set (broken files are skipped), else the single article.
+
+    With ``background``, a large single article that the cache does not hold yet is left for the
+    running bot to load (:func:`bot.telegram.app.load_waiting`), so it starts polling at once.
+    """
     if settings.library_dir is None:
-        return Library.of(_article(settings), settings.article_slot)
+        if not background:
+            return Library.of(_article(settings), settings.article_slot)
+        worker = ParseWorker(
+            settings.cache_dir,
+            max_summary_sentences=settings.summary_max_sentences,
+            max_summary_chars=settings.summary_max_chars,
+        )
+        article = worker.quick(settings.article_path)  # a missing or unreadable file fails here, at once
+        if article is not None:
+            return Library.of(article, settings.article_slot)
+        return Library.awaiting(settings.article_path or DEFAULT_ARTICLE, settings.article_slot)
     if not settings.library_dir.is_dir():
         raise BotError(f"the library folder {settings.library_dir} does not exist or is not a folder")
     library = Library(
@@ -120,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.telegram.app import run
 
         setup_logging(settings.log_level, settings.token.get_secret_value())
-        run(settings, _library(settings))
+        run(settings, _library(settings, background=True))
         return 0
     except InvalidToken:  # PTB's message holds the token itself: never print it
         print("error: Telegram rejected the bot token; check BOT_TOKEN (see .env.example)", file=sys.stderr)

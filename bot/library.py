@@ -17,6 +17,7 @@ from pathlib import Path
 from bot.article import Article
 from bot.article.cache import load_article_cached
 from bot.article.search import SearchIndex
+from bot.article.worker import ParseWorker
 from bot.errors import ArticleError
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,8 @@ class Library:
         self._rank: dict[str, int] = {}
         self.broken: dict[str, str] = {}
         self._broken_stamp: dict[str, tuple[int, int]] = {}
+        self.waiting: dict[str, Path] = {}
+        """Slots whose article is still being loaded (a large single article at start-up)."""
         if single is not None:
             self._put(Entry(single_slot, single, 0, 0))
             self._reorder()
@@ -83,11 +86,58 @@ class Library:
         """A library holding one article."""
         return cls(single=article, single_slot=slot)
 
+    @classmethod
+    def awaiting(cls, path: Path, slot: str = "bundled") -> Library:
+        """A library that will hold the one article at ``path`` once it is loaded (see :meth:`add`)."""
+        library = cls()
+        library.waiting[slot] = path
+        return library
+
+    def add(self, slot: str, article: Article) -> Entry:
+        """Put a loaded article in ``slot`` (a file it was waiting for, or the single article)."""
+        entry = Entry(slot, article, 0, 0)
+        self.waiting.pop(slot, None)
+        self._put(entry)
+        self._reorder()
+        return entry
+
     def refresh(self) -> Changes:
-        """Pick up new, changed, removed and broken files in the folder."""
+        """Pick up new, changed, removed and broken files in the folder, parsing them here."""
+        changes, todo = self._scan()
+        for slot, path, stamp in todo:
+            try:
+                article = load_article_cached(
+                    path,
+                    self.cache_dir,
+                    max_summary_sentences=self.max_summary_sentences,
+                    max_summary_chars=self.max_summary_chars,
+                )
+            except Exception as exc:
+                self._failed(slot, stamp, exc, changes)
+            else:
+                self._loaded(slot, stamp, article, changes)
+        self._reorder()
+        return changes
+
+    async def refresh_async(self, worker: ParseWorker) -> Changes:
+        """:meth:`refresh`, with large files parsed by ``worker`` while the caller's event loop runs on."""
+        changes, todo = self._scan()
+        for slot, path, stamp in todo:
+            try:
+                article = await worker.load(path)
+            except Exception as exc:
+                self._failed(slot, stamp, exc, changes)
+            else:
+                self._loaded(slot, stamp, article, changes)
+        self._reorder()
+        return changes
+
+    def _scan(self) -> tuple[Changes, list[tuple[str, Path, tuple[int, int]]]]:
+        """Note removed and unreadable files; list the new and changed ones still to load."""
         changes = Changes()
+        todo: list[tuple[str, Path, tuple[int, int]]] = []
         if self.folder is None:
-            return changes
+            return changes, todo
         seen: set[str] = set()
         for path in sorted(self._files()):
             slot = path.name
@@ -97,44 +147,37 @@ class Library:
             except OSError as exc:
                 self._break(slot, f"cannot read the file ({exc.strerror or exc})", changes)
                 continue
-            known = self._entries.get(slot)
-            if known and (known.mtime_ns, known.size) == (stat.st_mtime_ns, stat.st_size):
-                continue
             stamp = (stat.st_mtime_ns, stat.st_size)
-            if self._broken_stamp.get(slot) == stamp:
+            known = self._entries.get(slot)
+            if (known and (known.mtime_ns, known.size) == stamp) or self._broken_stamp.get(slot) == stamp:
                 continue
-            try:
-                article = load_article_cached(
-                    path,
-                    self.cache_dir,
-                    max_summary_sentences=self.max_summary_sentences,
-                    max_summary_chars=self.max_summary_chars,
-                )
-            except ArticleError as exc:
-                self._break(slot, exc.problem, changes)
-                self._broken_stamp[slot] = stamp
-                continue
-            except Exception as exc:  # a parser bug on one file must not stop the others
-                log.exception("library: unexpected error parsing %s", slot)
-                self._break(slot, f"unexpected error ({type(exc).__name__})", changes)
-                self._broken_stamp[slot] = stamp
-                continue
-            self.broken.pop(slot, None)
-            self._broken_stamp.pop(slot, None)
-            entry = Entry(slot, article, stat.st_mtime_ns, stat.st_size)
-            if known is None:
-                changes.new.append(entry)
-            elif known.article.id != article.id:
-                changes.changed.append(entry)
-            self._put(entry)
+            todo.append((slot, path, stamp))
         for slot in [s for s in self._entries if s not in seen]:
             del self._entries[slot]
             changes.removed.append(slot)
         for slot in [s for s in self.broken if s not in seen]:
             del self.broken[slot]
             self._broken_stamp.pop(slot, None)
-        self._reorder()
-        return changes
+        return changes, todo
+
+    def _failed(self, slot: str, stamp: tuple[int, int], exc: Exception, changes: Changes) -> None:
+        if isinstance(exc, ArticleError):
+            self._break(slot, exc.problem, changes)
+        else:  # a parser bug on one file must not stop the others
+            log.error("library: unexpected error parsing %s", slot, exc_info=exc)
+            self._break(slot, f"unexpected error ({type(exc).__name__})", changes)
+        self._broken_stamp[slot] = stamp
+
+    def _loaded(self, slot: str, stamp: tuple[int, int], article: Article, changes: Changes) -> None:
+        known = self._entries.get(slot)
+        self.broken.pop(slot, None)
+        self._broken_stamp.pop(slot, None)
+        entry = Entry(slot, article, *stamp)
+        if known is None:
+            changes.new.append(entry)
+        elif known.article.id != article.id:
+            changes.changed.append(entry)
+        self._put(entry)
 
     def _files(self) -> Iterable[Path]:
         assert self.folder is not None

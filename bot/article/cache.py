@@ -37,6 +37,52 @@ def parser_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def read_source(path: Path | str | None) -> tuple[Path, bytes]:
+    """The article file (the bundled one for ``None``) and its bytes; :class:`SourceError` when unreadable."""
+    file = Path(path) if path is not None else DEFAULT_ARTICLE
+    if not file.exists():
+        raise SourceError(str(file), "no such file")
+    if file.is_dir():
+        raise SourceError(str(file), "this is a directory, not an article file")
+    try:
+        return file, file.read_bytes()
+    except OSError as exc:
+        raise SourceError(str(file), f"cannot read the file ({exc.strerror or exc})") from None
+
+
+def entry_for(data: bytes, cache_dir: Path | None, max_summary_sentences: int, max_summary_chars: int) -> Path | None:
+    """Where the parse of ``data`` with these options is (or would be) cached; ``None`` without a cache."""
+    if cache_dir is None:
+        return None
+    options = f"{max_summary_sentences}:{max_summary_chars}:{parser_fingerprint()}"
+    return cache_dir / f"{hashlib.sha256(data + options.encode()).hexdigest()[:32]}.json"
+
+
+def cached(entry: Path | None) -> Article | None:
+    """The article cached at ``entry``, or ``None`` (no cache, no entry, or an unusable one)."""
+    if entry is None or not entry.is_file():
+        return None
+    try:
+        return Article.from_json(entry.read_bytes(), path=str(entry))
+    except (OSError, ArticleError) as exc:
+        log.warning("article cache entry %s unusable (%s); parsing again", entry, exc)
+        return None
+
+
+def save(entry: Path | None, payload: str | bytes) -> None:
+    """Write an article's JSON to the cache (atomically); a failure is logged, never raised."""
+    if entry is None:
+        return
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as out:
+            out.write(payload.encode() if isinstance(payload, str) else payload)
+        os.replace(tmp, entry)
+    except OSError as exc:
+        log.warning("cannot write the article cache %s: %s", entry, exc)
+
+
 def load_article_cached(
     path: Path | str | None,
     cache_dir: Path | None,
@@ -45,37 +91,12 @@ def load_article_cached(
     max_summary_chars: int = 700,
 ) -> Article:
     """Like :func:`bot.article.load_article`, through the cache in ``cache_dir`` when one is given."""
-    file = Path(path) if path is not None else DEFAULT_ARTICLE
-    if not file.exists():
-        raise SourceError(str(file), "no such file")
-    if file.is_dir():
-        raise SourceError(str(file), "this is a directory, not an article file")
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise SourceError(str(file), f"cannot read the file ({exc.strerror or exc})") from None
-    options = f"{max_summary_sentences}:{max_summary_chars}:{parser_fingerprint()}"
-    key = hashlib.sha256(data + options.encode()).hexdigest()[:32]
-    entry = cache_dir / f"{key}.json" if cache_dir is not None else None
-    if entry is not None and entry.is_file():
-        try:
-            return Article.from_json(entry.read_bytes(), path=str(entry))
-        except (OSError, ArticleError) as exc:
-            log.warning("article cache entry %s unusable (%s); parsing again", entry, exc)
-    article = parse_bytes(
-        data, path=str(file), max_summary_sentences=max_summary_sentences, max_summary_chars=max_summary_chars
-    )
-    if entry is not None:
-        _write(entry, article.to_json(indent=None))
+    file, data = read_source(path)
+    entry = entry_for(data, cache_dir, max_summary_sentences, max_summary_chars)
+    article = cached(entry)
+    if article is None:
+        article = parse_bytes(
+            data, path=str(file), max_summary_sentences=max_summary_sentences, max_summary_chars=max_summary_chars
+        )
+        save(entry, article.to_json(indent=None))
     return article
-
-
-def _write(entry: Path, text: str) -> None:
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, entry)
-    except OSError as exc:
-        log.warning("cannot write the article cache %s: %s", entry, exc)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import time
 
 from telegram import Bot, BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Message, Update
 from telegram.constants import ParseMode
@@ -22,9 +25,10 @@ from telegram.request import BaseRequest
 
 from bot.article import lexicon
 from bot.article.model import Article
+from bot.article.worker import ParseWorker
 from bot.delivery.channel import channel_problems, publish
 from bot.delivery.outbox import Outbox
-from bot.errors import BotError, ConfigError
+from bot.errors import ArticleError, BotError, ConfigError
 from bot.i18n import LANGUAGES, Language, t
 from bot.library import Entry, Library
 from bot.render import views
@@ -73,6 +77,12 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     library, settings = data.library, data.settings
     if data.store is None:
         data.store = SqliteStore(settings.db_path)
+    if data.worker is None:
+        data.worker = ParseWorker(
+            settings.cache_dir,
+            max_summary_sentences=settings.summary_max_sentences,
+            max_summary_chars=settings.summary_max_chars,
+        )
     store = data.store
     resumed = store.recover()
     if resumed:
@@ -92,14 +102,61 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
             log.warning("channel %s: %s", settings.channel_id, "; ".join(problems))
         elif settings.auto_publish and library.folder is not None:
             await publish_library(application.bot, library, settings, store, [])
-    await application.bot.set_my_commands(bot_commands(library, "ar"), scope=BotCommandScopeDefault())
-    await application.bot.set_my_commands(bot_commands(library, "en"), language_code="en")
+    await set_commands(application.bot, library)
     log.info("serving %d article(s); %d broken file(s) skipped", len(library), len(library.broken))
+    if library.waiting:
+        log.info("loading %s in the background; until then users are asked to wait", ", ".join(library.waiting))
+        data.extra["loading"] = asyncio.create_task(load_waiting(application), name="load-articles")
+
+
+async def set_commands(bot: Bot, library: Library) -> None:
+    """The command menus, in Arabic (the default) and English."""
+    await bot.set_my_commands(bot_commands(library, "ar"), scope=BotCommandScopeDefault())
+    await bot.set_my_commands(bot_commands(library, "en"), language_code="en")
+
+
+async def load_waiting(application: Application) -> None:  # type: ignore[type-arg]
+    """Task: load the articles the library waits for (a large article the cache does not hold yet).
+
+    The bot polls meanwhile and asks users to wait. A file that turns out not to be an article
+    stops the bot with the same one-line error as at start-up.
+    """
+    data: BotData = application.bot_data
+    assert data.library is not None and data.worker is not None
+    library, worker = data.library, data.worker
+    for slot, path in list(library.waiting.items()):
+        started = time.monotonic()
+        try:
+            article = await worker.load(path)
+        except Exception as exc:
+            if not isinstance(exc, ArticleError):
+                log.error("unexpected error loading %s", slot, exc_info=exc)
+            data.extra["fatal"] = str(exc) if isinstance(exc, ArticleError) else f"{path}: unexpected error"
+            application.stop_running()
+            return
+        library.add(slot, article)
+        log.info("article %s (%s) ready after %.1f s", slot, article.id, time.monotonic() - started)
+    try:
+        await set_commands(application.bot, library)
+    except TelegramError as exc:
+        log.warning("could not update the command menu: %s", exc.message)
+
+
+async def post_stop(application: Application) -> None:  # type: ignore[type-arg]
+    """Abandon a background load that is still running."""
+    data: BotData = application.bot_data
+    loading = data.extra.pop("loading", None)
+    if isinstance(loading, asyncio.Task) and not loading.done():
+        loading.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await loading
 
 
 async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
-    """Close the store."""
+    """Close the store and stop the parsing child, if one runs."""
     data: BotData = application.bot_data
+    if data.worker is not None:
+        data.worker.close()
     if data.store is not None:
         data.store.close()
         data.store = None
@@ -110,7 +167,7 @@ async def refresh_library(context: Context) -> None:
     library, settings, store = context.bot_data.library, context.bot_data.settings, context.bot_data.store
     if library is None or settings is None or store is None:
         return
-    changes = library.refresh()
+    changes = await library.refresh_async(context.bot_data.worker) if context.bot_data.worker else library.refresh()
     for entry in [*changes.new, *changes.changed]:
         log.info("library: %s is %s (%s)", entry.slot, "new" if entry in changes.new else "changed", entry.article.id)
     if settings.auto_publish:
@@ -167,6 +224,7 @@ def build_application(
         .context_types(CONTEXT_TYPES)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
     )
     if rate_limiter:
@@ -257,3 +315,6 @@ def run(settings: Settings, source: Article | Library) -> None:
         )
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
+    fatal = application.bot_data.extra.get("fatal")
+    if fatal:
+        raise BotError(fatal)

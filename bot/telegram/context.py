@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.article.model import Article
+from bot.article.worker import ParseWorker
 from bot.errors import NoArticleError
 from bot.i18n import Language, pick_language
 from bot.library import Library
@@ -23,6 +24,7 @@ class BotData:
     library: Library | None = None
     settings: Settings | None = None
     store: Store | None = None
+    worker: ParseWorker | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def require(self) -> tuple[Article, Settings]:
@@ -30,7 +32,7 @@ class BotData:
         assert self.library is not None and self.settings is not None
         latest = self.library.latest()
         if latest is None:
-            raise NoArticleError(None, "the library holds no article yet")
+            raise NoArticleError(None, "the article is still loading" if self.library.waiting else "no article yet")
         return latest, self.settings
 
     def article(self, article_id: str) -> Article | None:

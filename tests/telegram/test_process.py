@@ -170,3 +170,35 @@ def test_publish_command_posts_once_and_delivers(fake_server: FakeBotAPIServer, 
     api.set_admin(-100555, False)
     third = publish()
     assert third.returncode == 2 and third.stderr.count("\n") == 1 and "Traceback" not in third.stderr
+
+
+def test_a_large_article_loads_while_the_bot_already_polls(fake_server: FakeBotAPIServer, tmp_path: Path) -> None:
+    api = fake_server.api
+    bundled = (ROOT / "bot" / "data" / "article.txt").read_text("utf-8")
+    body = [line for line in bundled.splitlines() if len(line.split()) >= 12]
+    big = tmp_path / "big.txt"  # over the in-process limit, so a child process parses it
+    big.write_text(
+        bundled + "\n\n" + "\n\n".join(f"{line} ({n})" for n in range(60) for line in body) + "\n", "utf-8"
+    )
+    assert big.stat().st_size > 256 * 1024
+    env = {
+        "BOT_TOKEN": api.token,
+        "BOT_BASE_URL": fake_server.base_url,
+        "BOT_ARTICLE_PATH": str(big),
+        "BOT_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    with bot_process(env, tmp_path) as process:
+        assert wait_for(lambda: bool(api.requests("getUpdates"))), "the bot never polled"
+
+        def served() -> bool:
+            api.message_update("/summary", user_id=78, push=True)
+            time.sleep(0.3)
+            return any(text.startswith("ملخص الخبر") for text in api.sent_texts(78))
+
+        assert wait_for(served, timeout=60), f"never served: {api.sent_texts(78)[-1:]}"
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=15)
+    assert set(api.sent_texts(78)) <= {"الخبر قيد التحضير. حاول مرة أخرى بعد ثوانٍ.", *api.sent_texts(78)[-1:]}
+    assert "in the background" in err and "ready after" in err  # polled first, loaded next
+    assert process.returncode == 0 and "Traceback" not in err
+    assert list((tmp_path / "cache").glob("*.json")), "the parse was not cached for the next start"
