@@ -39,9 +39,8 @@ if __package__ in (None, ""):  # run as a file: make ``bot`` and ``tests`` impor
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from telegram import Update
-from telegram._utils.types import ODVInput
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
-from telegram.request import BaseRequest, RequestData
+from telegram.request import BaseRequest
 
 from bench.stub import StubRequest
 from bot.article import Article, load_article
@@ -65,21 +64,10 @@ class TimedInMemoryRequest(InMemoryRequest):
         super().__init__(fake)
         self.marks = marks
 
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         """Note the time, then let the fake check and answer."""
         self.marks.append(time.perf_counter())
-        return await super().do_request(
-            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
-        )
+        return await super().do_request(*args, **kwargs)
 
 
 @dataclass(frozen=True)
