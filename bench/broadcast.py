@@ -13,19 +13,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from telegram import Bot
-from telegram.request import BaseRequest, RequestData
 
+from bench.stub import StubRequest
 from bot.article import load_article
 from bot.delivery.outbox import Outbox
 from bot.delivery.pacing import Pacer
@@ -36,35 +34,6 @@ from tests.botapi.fake import FakeBotAPI
 from tests.botapi.memory import InMemoryRequest
 
 TELEGRAM_RATE = 30.0
-
-
-class StubRequest(BaseRequest):
-    """Answers every call like Telegram would when it accepts it, doing nothing else."""
-
-    def __init__(self) -> None:
-        self.sent = 0
-
-    @property
-    def read_timeout(self) -> float | None:
-        return 5.0
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    async def do_request(
-        self, url: str, method: str, request_data: RequestData | None = None, *args: Any, **kwargs: Any
-    ) -> tuple[int, bytes]:
-        endpoint = url.rsplit("/", 1)[-1]
-        if endpoint == "getMe":
-            result: Any = {"id": 1, "is_bot": True, "first_name": "b", "username": "bench_bot"}
-        else:
-            self.sent += 1
-            chat = json.loads(request_data.json_parameters["chat_id"]) if request_data else 0
-            result = {"message_id": self.sent, "date": 0, "chat": {"id": chat, "type": "private"}, "text": "x"}
-        return 200, json.dumps({"ok": True, "result": result}).encode()
 
 
 def renderer(bot: Bot):  # type: ignore[no-untyped-def]

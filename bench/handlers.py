@@ -11,8 +11,8 @@ Two request layers, both in-process (no sockets):
 * ``fake``: :class:`tests.botapi.InMemoryRequest` over :class:`tests.botapi.FakeBotAPI`, which
   checks every request against the Bot API spec and Telegram's HTML rules (the correctness run:
   the fake must record no violation), and whose checking costs time of its own;
-* ``recording``: a request that records the call and returns a canned answer, so the figures are
-  the bot's own cost (PTB + our code).
+* ``recording``: :class:`bench.stub.StubRequest`, which notes the time and answers as Telegram
+  would without checking anything, so the figures are the bot's own cost (PTB + our code).
 
 Latency is measured in the request layer: the time ``do_request`` is entered minus the time
 ``process_update`` started, for the first and for the last request an update causes.
@@ -39,10 +39,10 @@ if __package__ in (None, ""):  # run as a file: make ``bot`` and ``tests`` impor
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from telegram import Update
-from telegram._utils.types import ODVInput
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
-from telegram.request import BaseRequest, RequestData
+from telegram.request import BaseRequest
 
+from bench.stub import StubRequest
 from bot.article import Article, load_article
 from bot.render import views
 from bot.settings import Settings
@@ -64,67 +64,10 @@ class TimedInMemoryRequest(InMemoryRequest):
         super().__init__(fake)
         self.marks = marks
 
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         """Note the time, then let the fake check and answer."""
         self.marks.append(time.perf_counter())
-        return await super().do_request(
-            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
-        )
-
-
-class RecordingRequest(BaseRequest):
-    """A request layer that checks nothing: notes the time and method, answers from a canned table."""
-
-    def __init__(self, fake: FakeBotAPI, marks: Marks) -> None:
-        self.marks = marks
-        self.methods: list[str] = []
-        message = {"message_id": 1, "date": 0, "chat": {"id": fake.default_user_id, "type": "private"}, "text": "ok"}
-        self._answers = {
-            "getMe": _ok(fake.bot_user),
-            "sendMessage": _ok(message),
-            "editMessageText": _ok(message),
-        }
-        self._true = _ok(True)
-
-    @property
-    def read_timeout(self) -> float | None:
-        """No timeouts: nothing waits."""
-        return None
-
-    async def initialize(self) -> None:
-        """Nothing to open."""
-
-    async def shutdown(self) -> None:
-        """Nothing to close."""
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
-        """Note the time and answer 200 with the canned result for the method."""
-        self.marks.append(time.perf_counter())
-        api_method = url.rsplit("/", 1)[-1]
-        self.methods.append(api_method)
-        return 200, self._answers.get(api_method, self._true)
-
-
-def _ok(result: Any) -> bytes:
-    return json.dumps({"ok": True, "result": result}).encode()
+        return await super().do_request(*args, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -146,7 +89,7 @@ class Result:
 
 def make_request(mode: str, fake: FakeBotAPI, marks: Marks) -> BaseRequest:
     """The request layer for ``mode``."""
-    return TimedInMemoryRequest(fake, marks) if mode == "fake" else RecordingRequest(fake, marks)
+    return TimedInMemoryRequest(fake, marks) if mode == "fake" else StubRequest(fake.bot_user, marks)
 
 
 async def ok(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -18,10 +18,10 @@ from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 from tests.botapi.fake import FakeBotAPI
-from tests.botapi.memory import split_bot_url
+from tests.botapi.memory import query_params, split_bot_url
 from tests.botapi.spec import FileUpload
 
 
@@ -87,7 +87,7 @@ class _Handler(BaseHTTPRequestHandler):
         except (ValueError, UnicodeDecodeError) as exc:
             self._send(400, {"ok": False, "error_code": 400, "description": f"Bad Request: {exc}"})
             return
-        params.update(parse_qsl(urlsplit(self.path).query, keep_blank_values=True))
+        params.update(query_params(self.path))
         response = fake.request_blocking(method, params, files, stop=self.server.stopping)
         if response.timed_out:
             self.server.stopping.wait(self.server.timeout_stall)

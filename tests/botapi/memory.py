@@ -33,6 +33,11 @@ def split_bot_url(url: str) -> tuple[str | None, str]:
     return (token_part[3:] if token_part.startswith("bot") else None), method
 
 
+def query_params(url: str) -> dict[str, str]:
+    """The query string's parameters, blank ones kept: ``?next_offset=`` is ``next_offset=""`` to Telegram."""
+    return dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+
+
 def _read_content(content: Any) -> bytes:
     """Multipart content is bytes or (since PTB 21.5) a file handle."""
     if isinstance(content, bytes):
@@ -100,7 +105,7 @@ class InMemoryRequest(BaseRequest):
         if token is None or not self.fake.token_ok(token):
             return 401, json.dumps({"ok": False, "error_code": 401, "description": "Unauthorized"}).encode()
         params: dict[str, Any] = dict(request_data.json_parameters) if request_data else {}
-        params.update(parse_qsl(urlsplit(url).query))
+        params.update(query_params(url))
         response = await self.fake.request_async(api_method, params, files_from_request_data(request_data))
         if response.timed_out:
             timeout = None if isinstance(read_timeout, DefaultValue) else read_timeout

@@ -100,6 +100,14 @@ def test_decode_params_follows_field_types() -> None:
     assert decode_params("sendMessage", {"chat_id": "@channel"})["chat_id"] == "@channel"
 
 
+def test_empty_strings_stay_empty_strings() -> None:
+    """Telegram accepts ``next_offset=""`` (no further page); "" is never decoded into anything else."""
+    params = {"inline_query_id": "q", "results": "[]", "next_offset": ""}
+    assert decode_params("answerInlineQuery", params)["next_offset"] == ""
+    assert check_request("answerInlineQuery", params) == []
+    assert decode_params("sendMessage", {"chat_id": "", "not_in_spec": ""}) == {"chat_id": "", "not_in_spec": ""}
+
+
 # ---------------------------------------------------------------- text limits
 
 

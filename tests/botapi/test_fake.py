@@ -508,6 +508,24 @@ async def test_http_server_with_real_httpx_bot(fake_server: FakeBotAPIServer) ->
     assert len(api.take_violations()) == 1
 
 
+async def test_empty_next_offset_is_recorded_as_empty_on_every_transport(fake_server: FakeBotAPIServer) -> None:
+    """PTB's form body and a bare query string (``?next_offset=``), in memory and over HTTP, all record ""."""
+    api = fake_server.api
+    query = "answerInlineQuery?results=%5B%5D&next_offset=&inline_query_id="
+    memory = InMemoryRequest(api)
+    async with Bot(api.token, request=memory) as bot:
+        await bot.answer_inline_query("memory-ptb", [], next_offset="")
+        status, _ = await memory.do_request(f"https://api.telegram.org/bot{api.token}/{query}memory-query", "GET")
+        assert status == 200
+    async with Bot(api.token, base_url=fake_server.base_url) as bot:
+        await bot.answer_inline_query("http-ptb", [], next_offset="")
+    async with httpx.AsyncClient() as client:
+        answer = await client.get(f"{fake_server.base_url}{api.token}/{query}http-query")
+        assert answer.status_code == 200
+    offsets = {query_id: params.get("next_offset") for query_id, params in api.inline_answers.items()}
+    assert offsets == {"memory-ptb": "", "memory-query": "", "http-ptb": "", "http-query": ""}
+
+
 async def test_http_server_timeout_json_body_and_stop() -> None:
     server = FakeBotAPIServer(timeout_stall=0.5).start()
     try:

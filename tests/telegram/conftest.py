@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest_asyncio
@@ -10,8 +11,9 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.article import Article
+from bot.library import Library
 from bot.settings import Settings
-from bot.telegram.app import build_application, post_init
+from bot.telegram.app import build_application, post_init, post_shutdown
 from tests.botapi.fake import FakeBotAPI
 from tests.botapi.memory import InMemoryRequest
 
@@ -41,15 +43,22 @@ class Driver:
         return self.fake.sent_texts()
 
 
-@pytest_asyncio.fixture
-async def driver(fake_api: FakeBotAPI, article: Article) -> AsyncIterator[Driver]:
+@asynccontextmanager
+async def bot_driver(fake: FakeBotAPI, settings: Settings, source: Article | Library) -> AsyncIterator[Driver]:
+    """The bot as ``python -m bot`` builds it (no rate limiter) over ``fake``: post_init run, post_shutdown on exit."""
     app = build_application(
-        make_settings(fake_api),
-        article,
-        request=InMemoryRequest(fake_api),
-        get_updates_request=InMemoryRequest(fake_api),
-        rate_limiter=False,
+        settings, source, request=InMemoryRequest(fake), get_updates_request=InMemoryRequest(fake), rate_limiter=False
     )
     async with app:
         await post_init(app)
-        yield Driver(app, fake_api)
+        try:
+            yield Driver(app, fake)
+        finally:
+            await post_shutdown(app)
+
+
+@pytest_asyncio.fixture
+async def driver(fake_api: FakeBotAPI, article: Article) -> AsyncIterator[Driver]:
+    """The bot serving the bundled article."""
+    async with bot_driver(fake_api, make_settings(fake_api), article) as running:
+        yield running

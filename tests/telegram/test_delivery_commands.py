@@ -8,11 +8,10 @@ import pytest_asyncio
 
 from bot.article import Article
 from bot.store.sqlite import SqliteStore
-from bot.telegram.app import ADMIN_COMMANDS, build_application, post_init, post_shutdown
+from bot.telegram.app import ADMIN_COMMANDS
 from tests.botapi.fake import FakeBotAPI
-from tests.botapi.memory import InMemoryRequest
 
-from .conftest import ADMIN_ID, Driver, make_settings
+from .conftest import ADMIN_ID, Driver, bot_driver, make_settings
 
 CHANNEL_ID = -1009876543
 USER = 3003
@@ -22,11 +21,8 @@ USER = 3003
 async def channel_driver(fake_api: FakeBotAPI, article: Article, tmp_path: Path) -> AsyncIterator[Driver]:
     fake_api.add_chat(CHANNEL_ID, "channel", username="news_channel", admin=True)
     settings = make_settings(fake_api, channel_id="@news_channel", db_path=tmp_path / "bot.sqlite3")
-    app = build_application(settings, article, request=InMemoryRequest(fake_api), rate_limiter=False)
-    async with app:
-        await post_init(app)
-        yield Driver(app, fake_api)
-        await post_shutdown(app)
+    async with bot_driver(fake_api, settings, article) as driver:
+        yield driver
 
 
 def store_of(driver: Driver) -> SqliteStore:
@@ -87,13 +83,9 @@ async def test_publish_says_what_is_missing(channel_driver: Driver) -> None:
 
 async def test_publish_without_channel(fake_api: FakeBotAPI, article: Article, tmp_path: Path) -> None:
     settings = make_settings(fake_api, db_path=tmp_path / "bot.sqlite3")
-    app = build_application(settings, article, request=InMemoryRequest(fake_api), rate_limiter=False)
-    async with app:
-        await post_init(app)
-        driver = Driver(app, fake_api)
+    async with bot_driver(fake_api, settings, article) as driver:
         await driver.send("/publish", user_id=ADMIN_ID)
         assert "BOT_CHANNEL_ID" in driver.texts()[-1]
-        await post_shutdown(app)
 
 
 async def test_running_bot_delivers_outbox_to_subscribers(
@@ -105,11 +97,8 @@ async def test_running_bot_delivers_outbox_to_subscribers(
     settings = make_settings(
         fake_api, channel_id="@news_channel", db_path=tmp_path / "bot.sqlite3", outbox_interval=0.05
     )
-    app = build_application(settings, article, request=InMemoryRequest(fake_api), rate_limiter=False)
-    async with app:
-        await post_init(app)
-        await app.start()  # starts the job queue, which drains the outbox
-        driver = Driver(app, fake_api)
+    async with bot_driver(fake_api, settings, article) as driver:
+        await driver.app.start()  # starts the job queue, which drains the outbox
         for user in (USER, USER + 1):
             await driver.send("/subscribe", user_id=user)
         await driver.send("/publish", user_id=ADMIN_ID)
@@ -117,7 +106,6 @@ async def test_running_bot_delivers_outbox_to_subscribers(
             if store_of(driver).stats().sent == 2:
                 break
             await asyncio.sleep(0.05)
-        await app.stop()
-        await post_shutdown(app)
+        await driver.app.stop()
     delivered = [c for c in fake_api.sent("sendMessage") if "خبر جديد" in c.result["text"]]
     assert sorted(c.result["chat"]["id"] for c in delivered) == [USER, USER + 1]

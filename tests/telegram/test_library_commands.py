@@ -9,12 +9,11 @@ from telegram.ext import CallbackContext
 from bot.library import Library
 from bot.render.links import Link, to_callback
 from bot.store.sqlite import SqliteStore
-from bot.telegram.app import build_application, post_init, post_shutdown, refresh_library
+from bot.telegram.app import refresh_library
 from tests.article.conftest import OTHER_OUTLET
 from tests.botapi.fake import FakeBotAPI
-from tests.botapi.memory import InMemoryRequest
 
-from .conftest import ADMIN_ID, Driver, make_settings
+from .conftest import ADMIN_ID, Driver, bot_driver, make_settings
 
 BUNDLED = (Path(__file__).resolve().parents[2] / "bot" / "data" / "article.txt").read_text("utf-8")
 USER = 7007
@@ -40,11 +39,8 @@ async def library_driver(fake_api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[
     )
     library = Library(folder)
     library.refresh()
-    app = build_application(settings, library, request=InMemoryRequest(fake_api), rate_limiter=False)
-    async with app:
-        await post_init(app)
-        yield Driver(app, fake_api)
-        await post_shutdown(app)
+    async with bot_driver(fake_api, settings, library) as driver:
+        yield driver
 
 
 def last(driver: Driver) -> dict[str, object]:
@@ -122,13 +118,9 @@ async def test_empty_library_answers_politely(fake_api: FakeBotAPI, tmp_path: Pa
     settings = make_settings(fake_api, library_dir=folder, db_path=tmp_path / "bot.sqlite3")
     library = Library(folder)
     library.refresh()
-    app = build_application(settings, library, request=InMemoryRequest(fake_api), rate_limiter=False)
-    async with app:
-        await post_init(app)
-        driver = Driver(app, fake_api)
+    async with bot_driver(fake_api, settings, library) as driver:
         await driver.send("/summary", user_id=USER)
         assert "لا توجد أخبار بعد" in driver.texts()[-1]
-        await post_shutdown(app)
 
 
 async def test_quotes_across_the_library(library_driver: Driver) -> None:
