@@ -55,7 +55,9 @@ def entry_for(data: bytes, cache_dir: Path | None, max_summary_sentences: int, m
     if cache_dir is None:
         return None
     options = f"{max_summary_sentences}:{max_summary_chars}:{parser_fingerprint()}"
-    return cache_dir / f"{hashlib.sha256(data + options.encode()).hexdigest()[:32]}.json"
+    digest = hashlib.sha256(data)
+    digest.update(options.encode())
+    return cache_dir / f"{digest.hexdigest()[:32]}.json"
 
 
 def cached(entry: Path | None) -> Article | None:
@@ -63,7 +65,7 @@ def cached(entry: Path | None) -> Article | None:
     if entry is None or not entry.is_file():
         return None
     try:
-        return Article.from_json(entry.read_bytes(), path=str(entry))
+        return Article.from_json(entry.read_bytes(), path=str(entry), keep_id=True)
     except (OSError, ArticleError) as exc:
         log.warning("article cache entry %s unusable (%s); parsing again", entry, exc)
         return None

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic.dataclasses import dataclass
 
 from bot.errors import ArticleFormatError
 
@@ -34,8 +35,14 @@ class Dateline(_Frozen):
     agency: str
 
 
-class Statement(_Frozen):
-    """One thing the article attributes to someone."""
+@dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="ignore"))
+class Statement:
+    """One thing the article attributes to someone.
+
+    A slotted pydantic dataclass rather than a model: an article may quote thousands of
+    statements, and a model instance carries a ``__dict__`` and a set of the fields it was given
+    (about 1 KB each), a slotted one only its seven fields.
+    """
 
     text: str
     form: StatementForm
@@ -67,17 +74,26 @@ class Article(_Frozen):
     url: str | None = None
     source_format: Literal["text", "html", "json"] = "text"
 
+    def __hash__(self) -> int:
+        """The content id stands for the content (equality still compares every field).
+
+        Rendering caches views by article; hashing every paragraph and statement instead would
+        cost milliseconds per lookup on a long article.
+        """
+        return hash(self.id)
+
     def to_json(self, *, indent: int | None = 1) -> str:
         """The article as JSON text (UTF-8 friendly: Arabic is not escaped)."""
         return self.model_dump_json(indent=indent)
 
     @classmethod
-    def from_json(cls, text: str | bytes, *, path: str | None = None) -> Article:
+    def from_json(cls, text: str | bytes, *, path: str | None = None, keep_id: bool = False) -> Article:
         """Load an article written by :meth:`to_json` (possibly corrected by hand).
 
         The JSON is read by pydantic-core straight into the model (no intermediate dicts: a
         5 MB article loads in a fraction of the time and memory of ``json.loads``). The ``id``
         in the file is ignored and recomputed from the content: a hand correction is a new version.
+        ``keep_id`` trusts it instead, for JSON this program wrote itself (the parsed-article cache).
         """
         if isinstance(text, str):
             try:
@@ -92,6 +108,8 @@ class Article(_Frozen):
                 raise ArticleFormatError(path, f"not valid JSON ({first['ctx'].get('error', first['msg'])})") from None
             where = ".".join(str(p) for p in first["loc"]) or "the top level"
             raise ArticleFormatError(path, f"not an article: {where}: {first['msg']}") from None
+        if keep_id and article.id:
+            return article
         return article.model_copy(update={"id": content_id(article.title, article.paragraphs, article.statements)})
 
     @field_validator("published")

@@ -69,8 +69,11 @@ class ParseWorker:
     def _quick(self, path: Path | str | None) -> tuple[Path, Path | None, Article | None]:
         file, data = read_source(path)
         entry = entry_for(data, self.cache_dir, self.max_summary_sentences, self.max_summary_chars)
+        if len(data) > self.inline_bytes:
+            del data  # only its digest was needed: keep it out of memory while the cache entry loads
+            return file, entry, cached(entry)
         article = cached(entry)
-        if article is None and len(data) <= self.inline_bytes:
+        if article is None:
             article = parse_bytes(
                 data,
                 path=str(file),
