@@ -55,6 +55,7 @@ class Speech:
     quote_nouns: frozenset[str]
     documents: frozenset[str]
     role_connectors: frozenset[str]
+    name_openers: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ def speech() -> Speech:
         quote_nouns=frozenset(normalise_word(w) for w in raw["quote_nouns"]),
         documents=frozenset(normalise_word(w) for w in raw.get("documents", [])),
         role_connectors=frozenset(normalise(r) for r in raw["role_connectors"]),
+        name_openers=frozenset(normalise_word(w) for w in raw["name_openers"]),
     )
 
 
