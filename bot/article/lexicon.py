@@ -59,6 +59,15 @@ class Speech:
 
 
 @dataclass(frozen=True)
+class NameParticles:
+    """Folded particles that may join two parts of an organisation's name."""
+
+    phrases: tuple[tuple[str, ...], ...]  # longest first, so ``من أجل`` is tried before a one-word one
+    adverbs: frozenset[tuple[str, ...]]
+    starts: frozenset[str]  # the first word of every phrase, to rule a word out at once
+
+
+@dataclass(frozen=True)
 class Page:
     """Folded page vocabulary."""
 
@@ -121,6 +130,18 @@ def organisations() -> tuple[Organisation, ...]:
 def organisation_kinds() -> tuple[tuple[str, ...], ...]:
     """Head words that mark an organisation."""
     return _phrases(_load("organisations.json")["kinds"])
+
+
+@cache
+def name_particles() -> NameParticles:
+    """The particles inside organisation names (``بلا``، ``من أجل``…), and which are also adverbs."""
+    raw = _load("organisations.json")
+    phrases = sorted(_phrases(raw["name_particles"]), key=len, reverse=True)
+    return NameParticles(
+        phrases=tuple(phrases),
+        adverbs=frozenset(_phrases(raw["adverb_particles"])),
+        starts=frozenset(phrase[0] for phrase in phrases),
+    )
 
 
 @cache

@@ -19,7 +19,7 @@ from bot.article import lexicon
 from bot.article.arabic import normalise, words
 from bot.article.lexicon import Organisation, contains_phrase
 from bot.article.model import Statement
-from bot.article.names import is_definite, name_length, opens_name
+from bot.article.names import is_definite, name_length, opens_name, particle_span
 from bot.article.quotes import RawStatement
 
 _LOOSE_FROM = 5  # mentions of five words or more may differ in one (a preposition, a place)
@@ -211,9 +211,10 @@ def split_role(fullest: str) -> tuple[str, str | None]:
     """Person and role: ``قائد قوة … اللواء جون برينان`` -> (``اللواء جون برينان``, ``قائد قوة …``).
 
     A title (``اللواء``، ``الدكتور``) starts the name; otherwise a role word (``مدير``، ``وزير``،
-    ``المتحدث باسم``) followed by its organisation (definite words, a construct word, a dash)
-    ends where a name of one to four plain words begins. ``عبد`` before a definite word starts
-    the name (``مدير عام عبد الرحمن محمد``), and the compound counts as one of its words.
+    ``المتحدث باسم``) followed by its organisation (definite words, a construct word, a dash, a
+    particle inside the name: ``منظمة أطباء بلا حدود``) ends where a name of one to four plain
+    words begins. ``عبد`` before a definite word starts the name (``مدير عام عبد الرحمن محمد``),
+    and the compound counts as one of its words.
     """
     tokens = fullest.split()
     folded = [normalise(t) for t in tokens]
@@ -231,6 +232,10 @@ def split_role(fullest: str) -> tuple[str, str | None]:
         word = folded[i]
         if opens_name(tokens, i):
             break
+        if span := particle_span(tokens, i):
+            i += span
+            construct = False
+            continue
         if not word:  # a dash or other punctuation joins two parts of the role
             construct = True
         elif word in speech.role_connectors:
@@ -239,6 +244,8 @@ def split_role(fullest: str) -> tuple[str, str | None]:
             construct = False
         elif construct or (not is_definite(tokens[i - 1]) and i + 1 < len(tokens) and is_definite(tokens[i + 1])):
             construct = False  # a construct noun, or a link of a chain of bare nouns (مكتب تنسيق الشؤون)
+        elif particle_span(tokens, i + 1):
+            construct = False  # a bare word the name goes on after (أطباء of أطباء بلا حدود)
         else:
             break
         i += 1
@@ -294,7 +301,8 @@ def _organisation_phrase(tokens: list[str], at: int, head_len: int) -> str:
     """The organisation's name inside a speaker's words, from its head word on.
 
     After the head word come at most one bare word (the construct state: ``وزارة الصحة``،
-    ``قوات سوريا``) and then only definite words (``العراقي``، ``لحقوق``، ``الإنسان``); the first
+    ``قوات سوريا``) and then only definite words (``العراقي``، ``لحقوق``، ``الإنسان``), or a
+    particle inside the name with the word after it (``بلا حدود``، ``من أجل حقوق``); the first
     other word starts a person's name and ends the organisation.
     """
     end = at + head_len
@@ -305,6 +313,8 @@ def _organisation_phrase(tokens: list[str], at: int, head_len: int) -> str:
         lam_genitive = normalise(tokens[end]).startswith("ل") and end + 1 < len(tokens) and is_definite(tokens[end + 1])
         if is_definite(tokens[end]) or lam_genitive:
             end += 1
+        elif span := particle_span(tokens, end):
+            end += span
         else:
             break
     return " ".join(tokens[at:end]).strip(" ،,-–—")

@@ -1,12 +1,31 @@
 from __future__ import annotations
 
 from bot.article.quotes import find_statements
-from bot.article.speakers import resolve, split_role
+from bot.article.speakers import organisation_of, resolve, split_role
 
 
 def speakers(*paragraphs: str) -> list[tuple[str, str | None, str | None]]:
     found = resolve(find_statements(list(paragraphs)), "\n".join(paragraphs))
     return [(s.speaker, s.role, s.org) for s in found]
+
+
+def test_an_unknown_organisation_keeps_the_words_after_a_particle() -> None:
+    assert organisation_of("منظمة أطباء بلا حدود", "") == ("منظمة أطباء بلا حدود", None)
+    assert organisation_of("جمعية أطباء ضد العنف", "") == ("جمعية أطباء ضد العنف", None)
+    assert organisation_of("منظمة أطباء من أجل حقوق الإنسان", "") == ("منظمة أطباء من أجل حقوق الإنسان", None)
+    assert organisation_of("مركز الحوار بين الأديان", "") == ("مركز الحوار بين الأديان", None)
+
+
+def test_the_organisation_after_a_particle_still_ends_before_a_persons_name() -> None:
+    got = speakers("وقال المتحدث باسم منظمة أطباء بلا حدود أحمد علي إن الوضع الصحي في المخيمات كارثي.")
+    assert got == [("أحمد علي", "المتحدث باسم منظمة أطباء بلا حدود", "منظمة أطباء بلا حدود")]
+
+
+def test_a_particle_that_is_an_everyday_adverb_does_not_join_a_complete_name() -> None:
+    # ``عبر``/``دون`` after a name that is already whole start a clause, not more of the name
+    assert organisation_of("الجيش دون الكشف", "") == ("الجيش", None)
+    assert organisation_of("وزارة الصحة عبر الهاتف", "") == ("وزارة الصحة", None)
+    assert organisation_of("منظمة أطباء عبر موقعها", "") == ("منظمة أطباء", None)
 
 
 def test_abd_before_a_definite_word_starts_a_name_not_a_chain_of_nouns() -> None:
