@@ -56,6 +56,7 @@ class Speech:
     documents: frozenset[str]
     role_connectors: frozenset[str]
     name_openers: frozenset[str]
+    channels: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ def speech() -> Speech:
         documents=frozenset(normalise_word(w) for w in raw.get("documents", [])),
         role_connectors=frozenset(normalise(r) for r in raw["role_connectors"]),
         name_openers=frozenset(normalise_word(w) for w in raw["name_openers"]),
+        channels=frozenset(normalise_word(w) for w in raw["channels"]),
     )
 
 

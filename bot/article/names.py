@@ -7,7 +7,7 @@ Both are read on a speaker's tokens as written (punctuation tokens allowed, they
   head word comes before it and a name word after it. A particle that is also an everyday adverb
   (``adverb_particles``: ``عبر بيان``، ``دون الكشف عن``) joins only a name still open, an
   indefinite head and its one bare word (``شبكة صحفيون عبر الحدود``); after a whole name
-  (``وزارة الصحة``، ``الجيش``) it starts a clause.
+  (``وزارة الصحة``، ``الجيش``), or before a channel (``حركة حماس عبر الهاتف``), it starts a clause.
 - A word of ``speech.json``'s ``name_openers`` before a definite word starts a personal name
   (``عبد الله``، ``عبد الرحمن``) where a role would otherwise read on as a chain of nouns.
 """
@@ -68,12 +68,21 @@ def particle_span(tokens: Sequence[str], at: int) -> int:
     return 0
 
 
+def adverb_at(tokens: Sequence[str], at: int) -> bool:
+    """A particle that is also an everyday adverb starts at ``at`` (``دون``، ``من دون``، ``عبر``)."""
+    particles = lexicon.name_particles()
+    if at >= len(tokens) or normalise_word(tokens[at]) not in particles.starts:
+        return False
+    return any(_matches(tokens, at, phrase) for phrase in particles.adverbs)
+
+
 def _matches(tokens: Sequence[str], at: int, phrase: tuple[str, ...]) -> bool:
     return tuple(normalise_word(t) for t in tokens[at : at + len(phrase)]) == phrase
 
 
 def _name_word(token: str) -> bool:
-    """A word that can go on a name: not a speech or clause word, a role, a document or a possession."""
+    """A word that can go on a name: not a speech or clause word, a role, a document, a channel
+    (``الهاتف``، ``تغريدة``) or a possession (``حسابه``)."""
     word = normalise_word(token)
     if not word or word.isdigit():
         return False
@@ -86,6 +95,7 @@ def _name_word(token: str) -> bool:
         or word in speech.according_to
         or word in speech.documents
         or word in speech.roles
+        or word.removeprefix("ال") in speech.channels
     ):
         return False
     letters = "".join(ch for ch in strip_diacritics(token) if ch.isalpha())

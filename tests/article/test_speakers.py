@@ -28,6 +28,19 @@ def test_a_particle_that_is_an_everyday_adverb_does_not_join_a_complete_name() -
     assert organisation_of("منظمة أطباء عبر موقعها", "") == ("منظمة أطباء", None)
 
 
+def test_whole_statements_keep_an_organisation_name_with_a_particle() -> None:
+    got = speakers(
+        "وقالت منظمة أطباء بلا حدود إن فرقها عالجت مئات الجرحى خلال الأسبوع.",
+        "وأكدت شبكة صحفيون عبر الحدود أن ثلاثة مراسلين اعتقلوا في المدينة.",
+        "وقالت الوزارة عبر بيان إن التحقيق ما زال مستمرا.",
+    )
+    assert got == [
+        ("منظمة أطباء بلا حدود", None, "منظمة أطباء بلا حدود"),
+        ("شبكة صحفيون عبر الحدود", None, "شبكة صحفيون عبر الحدود"),
+        ("الوزارة", None, "الوزارة"),
+    ]
+
+
 def test_abd_before_a_definite_word_starts_a_name_not_a_chain_of_nouns() -> None:
     assert split_role("محافظ نينوى عبد القادر الدخيل") == ("عبد القادر الدخيل", "محافظ نينوى")
     assert split_role("مسؤول محلي عبد الله الزبيدي") == ("عبد الله الزبيدي", "مسؤول محلي")
