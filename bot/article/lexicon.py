@@ -55,11 +55,22 @@ class Speech:
     quote_nouns: frozenset[str]
     documents: frozenset[str]
     role_connectors: frozenset[str]
+    name_openers: frozenset[str]
+    channels: frozenset[str]
 
     @cached_property
     def triggers(self) -> frozenset[str]:
         """Words without which a sentence holds no statement: speech verbs, participles, ``وفق``…"""
         return self.verbs | self.participles | self.according_to
+
+
+@dataclass(frozen=True)
+class NameParticles:
+    """Folded particles that may join two parts of an organisation's name."""
+
+    phrases: tuple[tuple[str, ...], ...]  # longest first, so ``من أجل`` is tried before a one-word one
+    adverbs: frozenset[tuple[str, ...]]
+    starts: frozenset[str]  # the first word of every phrase, to rule a word out at once
 
 
 @dataclass(frozen=True)
@@ -100,6 +111,8 @@ def speech() -> Speech:
         quote_nouns=frozenset(normalise_word(w) for w in raw["quote_nouns"]),
         documents=frozenset(normalise_word(w) for w in raw.get("documents", [])),
         role_connectors=frozenset(normalise(r) for r in raw["role_connectors"]),
+        name_openers=frozenset(normalise_word(w) for w in raw["name_openers"]),
+        channels=frozenset(normalise_word(w) for w in raw["channels"]),
     )
 
 
@@ -124,6 +137,18 @@ def organisations() -> tuple[Organisation, ...]:
 def organisation_kinds() -> tuple[tuple[str, ...], ...]:
     """Head words that mark an organisation."""
     return _phrases(_load("organisations.json")["kinds"])
+
+
+@cache
+def name_particles() -> NameParticles:
+    """The particles inside organisation names (``بلا``، ``من أجل``…), and which are also adverbs."""
+    raw = _load("organisations.json")
+    phrases = sorted(_phrases(raw["name_particles"]), key=len, reverse=True)
+    return NameParticles(
+        phrases=tuple(phrases),
+        adverbs=frozenset(_phrases(raw["adverb_particles"])),
+        starts=frozenset(phrase[0] for phrase in phrases),
+    )
 
 
 @cache

@@ -6,7 +6,9 @@ same speaker, and needs a complement: ``أن``/``إن`` (with a pronoun or a lea
 ``إلى أن``), a colon, or a quotation right after the speaker. Without a complement nothing is a
 statement, so an ambiguous word such as ``بين`` ("between") never becomes one by accident.
 Quoted names (``"ناس"``، ``«النصرة»``) are not statements: a quotation counts only in the
-complement position.
+complement position. The speaker's words end at a preposition, a time word, an adverb such as
+``دون`` or another verb, except at a particle inside an organisation's name (``شبكة صحفيون عبر
+الحدود``، ``مركز الحوار بين الأديان``, see :mod:`bot.article.names`).
 
 This module finds raw statements (text, form, the speaker's words as written); speaker and
 organisation resolution across the article lives in :mod:`bot.article.speakers`.
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 
 from bot.article import lexicon
 from bot.article.arabic import normalise_word
+from bot.article.names import adverb_at, particle_span
 from bot.article.sentences import QuoteSpan, quote_spans, sentence_bounds
 
 _TOKEN = re.compile(r"(?:\w|[\u0610-\u061a\u064b-\u065f\u0670\u0640])+|\S")
@@ -145,16 +148,37 @@ def _subject_end(tokens: list[_Token], start: int) -> int:
             break
         if token.norm in speech.complements:
             break
-        if token.norm in speech.subject_stops and not _is_name_ali(token) and not _role_connector(tokens, start, j):
-            break
-        if token.norm in speech.verbs or token.norm in speech.participles:
-            break
+        stop = token.norm in speech.subject_stops and not _is_name_ali(token) and not _role_connector(tokens, start, j)
+        stop = stop or token.norm in speech.verbs or token.norm in speech.participles or _adverb(tokens, j)
+        if stop:
+            span = _name_particle(tokens, start, j)
+            if not span:
+                break
+            j += span  # the particle and the name word after it
+            words += span
+            if words > _MAX_SUBJECT_WORDS:
+                return start
+            continue
         if token.is_word:
             words += 1
             if words > _MAX_SUBJECT_WORDS:
                 return start
         j += 1
     return j
+
+
+def _adverb(tokens: list[_Token], j: int) -> bool:
+    """``دون`` in ``مسؤول دون الكشف عن اسمه``: a particle that starts a clause unless it is inside a name."""
+    if tokens[j].norm not in lexicon.name_particles().starts:
+        return False
+    return adverb_at([t.text for t in tokens[j:]], 0)
+
+
+def _name_particle(tokens: list[_Token], start: int, j: int) -> int:
+    """``عبر`` in ``شبكة صحفيون عبر الحدود``: tokens a particle inside a name adds to the subject, or 0."""
+    if tokens[j].norm not in lexicon.name_particles().starts:
+        return 0
+    return particle_span([t.text for t in tokens[start:]], j - start)
 
 
 def _role_connector(tokens: list[_Token], start: int, j: int) -> bool:

@@ -7,7 +7,8 @@
   (``قائد قوة المهام المشتركة … اللواء جون برينان``). The fullest form names them all.
 - The organisation comes from ``organisations.json`` (names matched inside the speaker's words,
   short names only on their own), else from the article's own wording when the speaker's words
-  hold an organisation head word (``مدير المرصد العراقي…``), else it is ``None``.
+  hold an organisation head word (``مدير المرصد العراقي…``), else it is ``None``. When the
+  speaker's words split into a role and a name, the organisation is looked for in the role.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from bot.article import lexicon
 from bot.article.arabic import normalise, words
 from bot.article.lexicon import Organisation, contains_phrase
 from bot.article.model import Statement
+from bot.article.names import is_definite, name_length, opens_name, particle_span
 from bot.article.quotes import RawStatement
 
 _LOOSE_FROM = 5  # mentions of five words or more may differ in one (a preposition, a place)
@@ -106,7 +108,8 @@ def resolve(raw: list[RawStatement], full_text: str) -> list[Statement]:
             continue
         fullest = party.root().fullest
         if fullest not in who:
-            who[fullest] = (*split_role(fullest), *_organisation(fullest, full_text, parties))
+            speaker, role = split_role(fullest)
+            who[fullest] = (speaker, role, *_organisation(role or fullest, full_text, parties))
         speaker, role, org, org_id = who[fullest]
         key = (normalise(item.text), normalise(speaker))
         if key in seen:
@@ -215,8 +218,10 @@ def split_role(fullest: str) -> tuple[str, str | None]:
     """Person and role: ``قائد قوة … اللواء جون برينان`` -> (``اللواء جون برينان``, ``قائد قوة …``).
 
     A title (``اللواء``، ``الدكتور``) starts the name; otherwise a role word (``مدير``، ``وزير``،
-    ``المتحدث باسم``) followed by its organisation (definite words, a construct word, a dash)
-    ends where a name of one to four plain words begins.
+    ``المتحدث باسم``) followed by its organisation (definite words, a construct word, a dash, a
+    particle inside the name: ``منظمة أطباء بلا حدود``) ends where a name of one to four plain
+    words begins. ``عبد`` before a definite word starts the name (``مدير عام عبد الرحمن محمد``),
+    and the compound counts as one of its words.
     """
     tokens = fullest.split()
     folded = [normalise(t) for t in tokens]
@@ -232,19 +237,27 @@ def split_role(fullest: str) -> tuple[str, str | None]:
     construct = not folded[0].startswith("ال")  # ``قائد قوات``: an indefinite role word takes one bare word
     while i < len(tokens):
         word = folded[i]
+        if opens_name(tokens, i):
+            break
+        if span := particle_span(tokens, i):
+            i += span
+            construct = False
+            continue
         if not word:  # a dash or other punctuation joins two parts of the role
             construct = True
         elif word in speech.role_connectors:
             construct = True
-        elif _is_definite(tokens[i]) or (word.startswith("ل") and i + 1 < len(tokens) and _is_definite(tokens[i + 1])):
+        elif is_definite(tokens[i]) or (word.startswith("ل") and i + 1 < len(tokens) and is_definite(tokens[i + 1])):
             construct = False
-        elif construct or (not _is_definite(tokens[i - 1]) and i + 1 < len(tokens) and _is_definite(tokens[i + 1])):
+        elif construct or (not is_definite(tokens[i - 1]) and i + 1 < len(tokens) and is_definite(tokens[i + 1])):
             construct = False  # a construct noun, or a link of a chain of bare nouns (مكتب تنسيق الشؤون)
+        elif particle_span(tokens, i + 1):
+            construct = False  # a bare word the name goes on after (أطباء of أطباء بلا حدود)
         else:
             break
         i += 1
     name = tokens[i:]
-    if 1 <= len(name) <= 4:
+    if 1 <= name_length(name) <= 4:
         return " ".join(name), " ".join(tokens[:i]).strip(" ،,-–—")
     return fullest, None
 
@@ -295,7 +308,8 @@ def _organisation_phrase(tokens: list[str], at: int, head_len: int) -> str:
     """The organisation's name inside a speaker's words, from its head word on.
 
     After the head word come at most one bare word (the construct state: ``وزارة الصحة``،
-    ``قوات سوريا``) and then only definite words (``العراقي``، ``لحقوق``، ``الإنسان``); the first
+    ``قوات سوريا``) and then only definite words (``العراقي``، ``لحقوق``، ``الإنسان``), or a
+    particle inside the name with the word after it (``بلا حدود``، ``من أجل حقوق``); the first
     other word starts a person's name and ends the organisation.
     """
     end = at + head_len
@@ -303,18 +317,14 @@ def _organisation_phrase(tokens: list[str], at: int, head_len: int) -> str:
     if not head_is_definite and end < len(tokens):
         end += 1
     while end < len(tokens):
-        lam_genitive = (
-            normalise(tokens[end]).startswith("ل") and end + 1 < len(tokens) and _is_definite(tokens[end + 1])
-        )
-        if not (_is_definite(tokens[end]) or lam_genitive):
+        lam_genitive = normalise(tokens[end]).startswith("ل") and end + 1 < len(tokens) and is_definite(tokens[end + 1])
+        if is_definite(tokens[end]) or lam_genitive:
+            end += 1
+        elif span := particle_span(tokens, end):
+            end += span
+        else:
             break
-        end += 1
     return " ".join(tokens[at:end]).strip(" ،,-–—")
-
-
-def _is_definite(token: str) -> bool:
-    word = normalise(token)
-    return word.startswith(("ال", "لل", "بال", "وال"))
 
 
 def _fuller_mention(short: list[str], org: Organisation, full_text: str) -> str | None:
