@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import gc
 import json
+import statistics
 import sys
 import tempfile
 import time
@@ -80,6 +81,7 @@ class Result:
     requests_per_update: float
     first_ms: list[float]
     last_ms: list[float]
+    rounds: list[float]  # seconds per chunk of updates, one per round
 
     def p(self, which: str, q: float) -> float:
         """Percentile ``q`` (0-100) of the first- or last-request latency, in ms."""
@@ -180,10 +182,22 @@ async def measure(scenarios: list[Scenario], mode: str, n: int, warmup: int, chu
             stack.push_async_callback(_shutdown, scenario.app)
             await scenario.feed(scenario.updates[:warmup], timed=False)
         gc.collect()
+        rounds: dict[str, list[float]] = {s.name: [] for s in scenarios}
         for offset in range(warmup, warmup + n, chunk):
             for scenario in scenarios:
+                before = scenario.elapsed
                 await scenario.feed(scenario.updates[offset : min(offset + chunk, warmup + n)], timed=True)
-    return [Result(s.name, mode, n / s.elapsed, s.requests / n, s.first, s.last) for s in scenarios]
+                rounds[scenario.name].append(scenario.elapsed - before)
+    return [Result(s.name, mode, n / s.elapsed, s.requests / n, s.first, s.last, rounds[s.name]) for s in scenarios]
+
+
+def median_ratio(ours: Result, bare: Result) -> float:
+    """Median over rounds of (our time for a chunk / the bare bot's time for its chunk in the same round).
+
+    A burst of noise from another process on this shared machine hits one round; the median
+    ignores it, where the ratio of totals does not.
+    """
+    return statistics.median(a / b for a, b in zip(ours.rounds, bare.rounds, strict=True))
 
 
 async def _shutdown(app: PTBApp) -> None:
@@ -226,17 +240,20 @@ async def _post_init(app: PTBApp) -> None:
 def report(results: list[Result]) -> str:
     """The figures as a Markdown table, then whether the goals hold."""
     lines = [
-        "| mode | handler | updates/s | cost vs bare | requests/update | p50 first | p99 first | p50 last | p99 last |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| mode | handler | updates/s | cost vs bare (totals) | cost vs bare (median of rounds) | requests/update "
+        "| p50 first | p99 first | p50 last | p99 last |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     verdicts = []
     for mode in dict.fromkeys(r.mode for r in results):
         rows = [r for r in results if r.mode == mode]
         bare = next(r for r in rows if r.name.startswith("bare"))
         for r in rows:
-            ratio = bare.updates_per_second / r.updates_per_second
+            total_ratio = bare.updates_per_second / r.updates_per_second
+            ratio = median_ratio(r, bare)
             lines.append(
-                f"| {mode} | {r.name} | {r.updates_per_second:,.0f} | {ratio:.2f}x | {r.requests_per_update:.0f} "
+                f"| {mode} | {r.name} | {r.updates_per_second:,.0f} | {total_ratio:.2f}x | {ratio:.2f}x "
+                f"| {r.requests_per_update:.0f} "
                 f"| {r.p('first', 50):.2f} ms | {r.p('first', 99):.2f} ms "
                 f"| {r.p('last', 50):.2f} ms | {r.p('last', 99):.2f} ms |"
             )
@@ -245,7 +262,7 @@ def report(results: list[Result]) -> str:
                 p99 = max(r.p("first", 99), r.p("last", 99))
                 latency = "holds" if p99 <= GOAL_P99_MS else "MISSED"
                 verdicts.append(
-                    f"{mode:9} {r.name:16} cost {ratio:.2f}x bare (goal <= {GOAL_RATIO}x: {cost}); "
+                    f"{mode:9} {r.name:16} cost {ratio:.2f}x bare, median of rounds (goal <= {GOAL_RATIO}x: {cost}); "
                     f"p99 {p99:.2f} ms (goal <= {GOAL_P99_MS} ms: {latency})"
                 )
     return "\n".join([*lines, "", *verdicts])
@@ -263,7 +280,8 @@ def main() -> None:
     results = asyncio.run(run(args.n, args.warmup, args.chunk, modes))
     print(
         f"{args.n} timed updates per scenario after {args.warmup} warm-up, one at a time, scenarios interleaved "
-        f"in chunks of {args.chunk}; cost vs bare = bare updates/s / updates/s\n"
+        f"in chunks of {args.chunk}; cost vs bare = our time / the bare bot's time, over all updates (totals) "
+        "and as the median of the per-round ratios (the goal is judged on the latter)\n"
     )
     print(report(results))
 

@@ -11,25 +11,25 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit, ParseMode
 
 from bot.article.model import Article
 from bot.i18n import Language, t
 from bot.render.html import esc, tg_len, visible
 from bot.render.links import Link, deep_link
+from bot.render.markup import NO_PREVIEW, Keyboard
 from bot.render.views import View, masthead, sources, statement_block
 from bot.store.base import Delivery
 
 _BUDGET = MessageLimit.MAX_TEXT_LENGTH - 96
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 #: Delivery sends through a plain Bot too (``python -m bot publish``): never rely on Defaults.
 SEND_OPTIONS: dict[str, Any] = {"parse_mode": ParseMode.HTML, "link_preview_options": NO_PREVIEW}
 
 
 def buttons(article: Article, lang: Language, username: str) -> InlineKeyboardMarkup:
     """Deep links into the bot: the full text and the statements."""
-    return InlineKeyboardMarkup(
+    return Keyboard(
         [
             [
                 InlineKeyboardButton(t(lang, "btn_read_full"), url=deep_link(username, Link("full", article.id, "1"))),

@@ -6,7 +6,6 @@ from functools import lru_cache
 
 from telegram import (
     InlineKeyboardButton,
-    InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InputTextMessageContent,
 )
@@ -17,6 +16,7 @@ from bot.article.model import Article
 from bot.i18n import Language, t
 from bot.render.html import esc
 from bot.render.links import Link, deep_link
+from bot.render.markup import Keyboard
 from bot.render.views import heading, statement_block
 
 _DESCRIPTION = 120
@@ -37,7 +37,7 @@ def inline_results(article: Article, query: str, lang: Language, username: str) 
         haystack = normalise(" ".join(texts))
         return all(word in haystack for word in wanted)
 
-    open_bot = InlineKeyboardMarkup(
+    open_bot = Keyboard(
         [[InlineKeyboardButton(t(lang, "btn_open_bot"), url=deep_link(username, Link("summary", article.id)))]]
     )
     results: list[InlineQueryResultArticle] = []
@@ -66,7 +66,7 @@ def inline_results(article: Article, query: str, lang: Language, username: str) 
                 title=_short(statement.speaker, 100),
                 description=_short(t(lang, "inline_statement_description", kind=kind, text=statement.text)),
                 input_message_content=InputTextMessageContent(text, parse_mode=ParseMode.HTML),
-                reply_markup=InlineKeyboardMarkup(
+                reply_markup=Keyboard(
                     [[InlineKeyboardButton(t(lang, "btn_open_bot"), url=deep_link(username, link))]]
                 ),
             )

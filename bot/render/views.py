@@ -23,6 +23,7 @@ from bot.article.model import Article, Statement
 from bot.i18n import Language, t
 from bot.render.html import esc, tg_len
 from bot.render.links import Link, to_callback
+from bot.render.markup import Keyboard
 from bot.render.paging import paginate
 
 PAGE_BUDGET = MessageLimit.MAX_TEXT_LENGTH
@@ -112,7 +113,7 @@ def _button(text: str, link: Link) -> InlineKeyboardButton:
 
 def main_keyboard(article: Article, lang: Language) -> InlineKeyboardMarkup:
     """Summary / full text / statements."""
-    return InlineKeyboardMarkup(
+    return Keyboard(
         [
             [
                 _button(t(lang, "btn_summary"), Link("summary", article.id)),
@@ -137,7 +138,7 @@ def summary(article: Article, lang: Language) -> View:
     credited = [article.outlet or "", *article.credited_sources]
     source_line = t(lang, "summary_source", sources=esc("، ".join(c for c in credited if c) or "-"))
     text = f"{header}\n\n{body}\n\n<i>{source_line}</i>"
-    keyboard = InlineKeyboardMarkup(
+    keyboard = Keyboard(
         [
             [
                 _button(t(lang, "btn_full"), Link("full", article.id, "1")),
@@ -192,7 +193,7 @@ def _pager(
     if number < total:
         row.append(_button(t(lang, "btn_next"), Link(view, article_id, arg(number + 1))))  # type: ignore[arg-type]
     rows = ([row] if row else []) + (extra or [])
-    return InlineKeyboardMarkup(rows) if rows else None
+    return Keyboard(rows) if rows else None
 
 
 @lru_cache(maxsize=256)
@@ -211,7 +212,7 @@ def quotes_menu(article: Article, lang: Language) -> View:
         ]
         for g in groups
     ]
-    return View(text, InlineKeyboardMarkup(rows))
+    return View(text, Keyboard(rows))
 
 
 def statement_block(statement: Statement, lang: Language) -> str:
@@ -328,7 +329,7 @@ def article_list(articles: list[Article], lang: Language, number: int, latest_id
     chunk = articles[(number - 1) * LIST_PAGE_SIZE : number * LIST_PAGE_SIZE]
     rows = [[_button(_short_title(a.title), Link("start", a.id))] for a in chunk]
     pager = _pager(latest_id, "list", number, total, lang, lambda n: str(n))
-    keyboard = InlineKeyboardMarkup(rows + list(pager.inline_keyboard if pager else []))
+    keyboard = Keyboard(rows + list(pager.inline_keyboard if pager else []))
     return View(t(lang, "list_header", n=number, m=total), keyboard)
 
 
@@ -338,7 +339,7 @@ def search_results(articles: list[Article], lang: Language, query: str) -> View:
         return View(t(lang, "search_none", query=esc(query)))
     lines = [t(lang, "search_header", query=esc(query), count=len(articles))]
     rows = [[_button(_short_title(a.title), Link("start", a.id))] for a in articles]
-    return View(_checked("\n".join(lines)), InlineKeyboardMarkup(rows))
+    return View(_checked("\n".join(lines)), Keyboard(rows))
 
 
 @dataclass(frozen=True)
@@ -376,7 +377,7 @@ def library_quotes_menu(articles: list[Article], lang: Language, latest_id: str)
         [_button(t(lang, "source_entry", name=g.name, count=len(g.items)), Link("source", latest_id, f"L{g.key}.1"))]
         for g in groups[:40]
     ]
-    return View(text, InlineKeyboardMarkup(rows))
+    return View(text, Keyboard(rows))
 
 
 def library_source_page(articles: list[Article], lang: Language, key: str, number: int, latest_id: str) -> View:

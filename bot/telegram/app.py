@@ -7,7 +7,7 @@ import contextlib
 import logging
 import time
 
-from telegram import Bot, BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Message, Update
+from telegram import Bot, BotCommand, BotCommandScopeDefault, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -33,6 +33,7 @@ from bot.i18n import LANGUAGES, Language, t
 from bot.library import Entry, Library
 from bot.render import views
 from bot.render.channel import subscriber_renderer
+from bot.render.markup import NO_PREVIEW
 from bot.settings import Settings
 from bot.store.base import Store
 from bot.store.sqlite import SqliteStore
@@ -222,7 +223,7 @@ def build_application(
         .token(settings.token.get_secret_value())
         .base_url(settings.base_url)
         .context_types(CONTEXT_TYPES)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW))
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)

@@ -1,0 +1,42 @@
+"""Markup sent with every view: inline keyboards serialised once, and the link preview options.
+
+Views are pure and cached, so the same keyboard object goes out with many messages; PTB would
+turn it into the same JSON-ready dict for every request (a recursive walk over every row and
+button, the largest part of sending a view after the text itself). A keyboard is frozen once
+built, so its dict can be kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions
+from telegram._utils.types import JSONDict
+
+
+class _SerialisedOnce:
+    """Mixin for a frozen :class:`~telegram.TelegramObject`: :meth:`to_dict` is computed once."""
+
+    __slots__ = ()
+
+    def to_dict(self, recursive: bool = True) -> JSONDict:
+        """PTB's dict of this object, kept after the first call (do not change what it returns)."""
+        parent: Any = super()
+        if not recursive:
+            return parent.to_dict(recursive=False)  # type: ignore[no-any-return]
+        as_dict: JSONDict | None = getattr(self, "_as_dict", None)  # None also in a copy made before
+        if as_dict is None:
+            as_dict = parent.to_dict()
+            object.__setattr__(self, "_as_dict", as_dict)  # past PTB's freeze: a cache, not a change
+        return as_dict
+
+
+class Keyboard(_SerialisedOnce, InlineKeyboardMarkup):
+    """An :class:`~telegram.InlineKeyboardMarkup` serialised once."""
+
+    __slots__ = ("_as_dict",)
+
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+"""Every message the bot sends goes without a link preview. A plain object on purpose: PTB's
+``Defaults`` rebuild preview options from the exact class's ``__slots__``, so a subclass breaks them."""
