@@ -17,8 +17,8 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.article.model import Article
 from bot.i18n import Language, t
-from bot.render.channel import SEND_OPTIONS, channel_posts
-from bot.render.markup import NO_PREVIEW
+from bot.render.channel import channel_posts
+from bot.render.markup import NO_PREVIEW, SEND_OPTIONS
 from bot.store.base import Store
 
 log = logging.getLogger(__name__)

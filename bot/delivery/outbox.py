@@ -35,7 +35,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.delivery.pacing import Pacer
-from bot.render.channel import SEND_OPTIONS
+from bot.render.markup import SEND_OPTIONS
 from bot.render.views import View
 from bot.store.base import Delivery, Store
 

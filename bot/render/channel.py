@@ -9,22 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import MessageLimit, ParseMode
+from telegram.constants import MessageLimit
 
 from bot.article.model import Article
 from bot.i18n import Language, t
 from bot.render.html import esc, tg_len, visible
 from bot.render.links import Link, deep_link
-from bot.render.markup import NO_PREVIEW, Keyboard
+from bot.render.markup import Keyboard
 from bot.render.views import View, masthead, sources, statement_block
 from bot.store.base import Delivery
 
 _BUDGET = MessageLimit.MAX_TEXT_LENGTH - 96
-#: Delivery sends through a plain Bot too (``python -m bot publish``): never rely on Defaults.
-SEND_OPTIONS: dict[str, Any] = {"parse_mode": ParseMode.HTML, "link_preview_options": NO_PREVIEW}
 
 
 def buttons(article: Article, lang: Language, username: str) -> InlineKeyboardMarkup:

@@ -16,7 +16,7 @@ from bot.article.model import Article
 from bot.i18n import Language, t
 from bot.render.html import esc
 from bot.render.links import Link, deep_link
-from bot.render.markup import Keyboard
+from bot.render.markup import NO_PREVIEW, InlineArticle, Keyboard
 from bot.render.views import heading, statement_block
 
 _DESCRIPTION = 120
@@ -26,6 +26,10 @@ INLINE_CACHE_SECONDS = 60
 
 def _short(text: str, limit: int = _DESCRIPTION) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _content(text: str) -> InputTextMessageContent:
+    return InputTextMessageContent(text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
 
 
 @lru_cache(maxsize=1024)
@@ -44,11 +48,11 @@ def inline_results(article: Article, query: str, lang: Language, username: str) 
     if matches(article.title, *article.summary):
         text = f"<b>{heading(article)}</b>\n\n" + "\n\n".join(esc(s) for s in article.summary)
         results.append(
-            InlineQueryResultArticle(
+            InlineArticle(
                 id=f"sum-{article.id}",
                 title=_short(t(lang, "inline_summary_title", title=article.title), 100),
                 description=_short(" ".join(article.summary)),
-                input_message_content=InputTextMessageContent(text, parse_mode=ParseMode.HTML),
+                input_message_content=_content(text),
                 reply_markup=open_bot,
             )
         )
@@ -61,17 +65,20 @@ def inline_results(article: Article, query: str, lang: Language, username: str) 
         text = f"{statement_block(statement, lang)}\n\n{t(lang, 'statement_in', title=heading(article))}"
         link = Link("statement", article.id, str(number))
         results.append(
-            InlineQueryResultArticle(
+            InlineArticle(
                 id=f"st-{article.id}-{number}",
                 title=_short(statement.speaker, 100),
                 description=_short(t(lang, "inline_statement_description", kind=kind, text=statement.text)),
-                input_message_content=InputTextMessageContent(text, parse_mode=ParseMode.HTML),
+                input_message_content=_content(text),
                 reply_markup=Keyboard(
                     [[InlineKeyboardButton(t(lang, "btn_open_bot"), url=deep_link(username, link))]]
                 ),
             )
         )
-    return tuple(results[: InlineQueryLimit.RESULTS])
+    kept = tuple(results[: InlineQueryLimit.RESULTS])
+    for result in kept:  # serialised now, once: PTB sends a copy of each result, which keeps the dict
+        result.to_dict()
+    return kept
 
 
 def inline_page(

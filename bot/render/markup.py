@@ -1,4 +1,4 @@
-"""Markup sent with every view: inline keyboards serialised once, and the link preview options.
+"""Markup sent with every view: inline keyboards and results serialised once, and the send options.
 
 Views are pure and cached, so the same keyboard object goes out with many messages; PTB would
 turn it into the same JSON-ready dict for every request (a recursive walk over every row and
@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import InlineKeyboardMarkup, InlineQueryResultArticle, LinkPreviewOptions
 from telegram._utils.types import JSONDict
+from telegram.constants import ParseMode
 
 
 class _SerialisedOnce:
@@ -37,6 +38,16 @@ class Keyboard(_SerialisedOnce, InlineKeyboardMarkup):
     __slots__ = ("_as_dict",)
 
 
+class InlineArticle(_SerialisedOnce, InlineQueryResultArticle):
+    """An :class:`~telegram.InlineQueryResultArticle` serialised once (inline results are cached too)."""
+
+    __slots__ = ("_as_dict",)
+
+
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-"""Every message the bot sends goes without a link preview. A plain object on purpose: PTB's
-``Defaults`` rebuild preview options from the exact class's ``__slots__``, so a subclass breaks them."""
+"""Article text may hold a web address: no message the bot sends shows a link preview."""
+
+SEND_OPTIONS: dict[str, Any] = {"parse_mode": ParseMode.HTML, "link_preview_options": NO_PREVIEW}
+"""Passed with every message the bot sends. Not through PTB's ``Defaults``: delivery also sends
+through a plain Bot (``python -m bot publish``), and preview options in ``Defaults`` make PTB build
+a new ``LinkPreviewOptions`` for every message and every inline result."""

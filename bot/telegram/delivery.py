@@ -14,6 +14,7 @@ from bot.article.model import Article
 from bot.delivery.channel import channel_problems, publish, unpublish
 from bot.render import views
 from bot.render.html import esc
+from bot.render.markup import SEND_OPTIONS
 from bot.telegram.context import Context, language, store_of
 
 log = logging.getLogger(__name__)
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 
 async def _reply(update: Update, text: str) -> None:
     if update.effective_message is not None:
-        await update.effective_message.reply_text(text)
+        await update.effective_message.reply_text(text, **SEND_OPTIONS)
 
 
 async def subscribe(update: Update, context: Context) -> None:

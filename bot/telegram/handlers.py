@@ -13,6 +13,7 @@ from bot.i18n import Language
 from bot.render import views
 from bot.render.inline import INLINE_CACHE_SECONDS, inline_page, inline_results
 from bot.render.links import Link, from_callback, from_payload
+from bot.render.markup import SEND_OPTIONS
 from bot.render.views import View
 from bot.telegram.context import Context, language
 
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 async def _reply(update: Update, view: View) -> None:
     message = update.effective_message
     if message is not None:
-        await message.reply_text(view.text, reply_markup=view.keyboard)
+        await message.reply_text(view.text, reply_markup=view.keyboard, **SEND_OPTIONS)
 
 
 def _open(link: Link, update: Update, context: Context) -> View | None:
@@ -176,10 +177,12 @@ async def button(update: Update, context: Context) -> None:
     await query.answer()  # before the edit, so the client's spinner stops even if the edit fails
     if query.message is None or not query.message.is_accessible:
         if update.effective_user is not None:
-            await context.bot.send_message(update.effective_user.id, view.text, reply_markup=view.keyboard)
+            await context.bot.send_message(
+                update.effective_user.id, view.text, reply_markup=view.keyboard, **SEND_OPTIONS
+            )
         return
     try:
-        await query.edit_message_text(view.text, reply_markup=view.keyboard)
+        await query.edit_message_text(view.text, reply_markup=view.keyboard, **SEND_OPTIONS)
     except BadRequest as exc:
         if "not modified" not in exc.message.lower():
             raise
@@ -243,6 +246,6 @@ async def on_error(update: object, context: Context) -> None:
         try:
             waiting = empty and context.bot_data.library is not None and bool(context.bot_data.library.waiting)
             text = views.plain(lang, ("article_loading" if waiting else "no_article") if empty else "error").text
-            await context.bot.send_message(update.effective_chat.id, text)
+            await context.bot.send_message(update.effective_chat.id, text, **SEND_OPTIONS)
         except Exception:  # the chat may be gone or Telegram unreachable: logging is all we can do
             log.warning("could not tell the user about the error", exc_info=True)
