@@ -164,10 +164,14 @@ def _wait_for_summary(api: FakeBotAPI, process: subprocess.Popen[bytes], began: 
 
 
 def _children(pid: int) -> list[int]:
-    try:
-        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
+    """Child processes of ``pid``, started from any of its threads."""
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:  # the thread ended meanwhile
+            pass
+    return children
 
 
 def _quiet_disconnects(server: FakeBotAPIServer) -> None:

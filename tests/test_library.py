@@ -73,7 +73,7 @@ def test_library_uses_the_parse_cache(tmp_path: Path) -> None:
     write(folder / "a.txt", BUNDLED)
     first = Library(folder, cache_dir=cache)
     first.refresh()
-    entry = next(cache.glob("*.json"))
+    entry = next(cache.glob("*.jsonl"))
     entry.write_text(entry.read_text("utf-8").replace("تعليق جديد", "تعليق مخزن"), "utf-8")
     again = Library(folder, cache_dir=cache)  # a restart reads the cache instead of parsing
     again.refresh()

@@ -87,13 +87,12 @@ class Article(_Frozen):
         return self.model_dump_json(indent=indent)
 
     @classmethod
-    def from_json(cls, text: str | bytes, *, path: str | None = None, keep_id: bool = False) -> Article:
+    def from_json(cls, text: str | bytes, *, path: str | None = None) -> Article:
         """Load an article written by :meth:`to_json` (possibly corrected by hand).
 
         The JSON is read by pydantic-core straight into the model (no intermediate dicts: a
         5 MB article loads in a fraction of the time and memory of ``json.loads``). The ``id``
         in the file is ignored and recomputed from the content: a hand correction is a new version.
-        ``keep_id`` trusts it instead, for JSON this program wrote itself (the parsed-article cache).
         """
         if isinstance(text, str):
             try:
@@ -108,8 +107,6 @@ class Article(_Frozen):
                 raise ArticleFormatError(path, f"not valid JSON ({first['ctx'].get('error', first['msg'])})") from None
             where = ".".join(str(p) for p in first["loc"]) or "the top level"
             raise ArticleFormatError(path, f"not an article: {where}: {first['msg']}") from None
-        if keep_id and article.id:
-            return article
         return article.model_copy(update={"id": content_id(article.title, article.paragraphs, article.statements)})
 
     @field_validator("published")

@@ -15,11 +15,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
+import tempfile
 from multiprocessing.pool import Pool
 from pathlib import Path
 
 from bot import errors
-from bot.article.cache import cached, entry_for, read_source, save
+from bot.article.cache import cached, entry_for, prune, read_entry, read_source, save, write_entry
 from bot.article.load import load_article, parse_bytes
 from bot.article.model import Article
 from bot.article.summary import DEFAULT_MAX_CHARS, DEFAULT_MAX_SENTENCES
@@ -48,6 +50,7 @@ class ParseWorker:
         self.inline_bytes = inline_bytes
         self._pool: Pool | None = None
         self._pending = 0
+        self._starting = asyncio.Lock()
 
     def quick(self, path: Path | str | None) -> Article | None:
         """The article when it loads at once (cached, or small enough to parse here); ``None`` otherwise.
@@ -58,12 +61,14 @@ class ParseWorker:
         return self._quick(path)[2]
 
     async def load(self, path: Path | str | None) -> Article:
-        """The article at ``path``; a large uncached file is parsed in the child process."""
-        file, entry, article = self._quick(path)
+        """The article at ``path``; a large uncached file is parsed in the child process.
+
+        Reading, hashing and loading from the cache happen in a thread, so that even a large
+        article does not hold up the caller's event loop.
+        """
+        file, entry, article = await asyncio.to_thread(self._quick, path)
         if article is None:
-            payload = await self._in_child(file)
-            article = Article.from_json(payload, path=str(file))
-            save(entry, payload)
+            article = await self._in_child(file, entry)
         return article
 
     def _quick(self, path: Path | str | None) -> tuple[Path, Path | None, Article | None]:
@@ -80,14 +85,15 @@ class ParseWorker:
                 max_summary_sentences=self.max_summary_sentences,
                 max_summary_chars=self.max_summary_chars,
             )
-            save(entry, article.to_json(indent=None))
+            save(entry, article)
         return file, entry, article
 
-    async def _in_child(self, file: Path) -> bytes:
+    async def _in_child(self, file: Path, entry: Path | None) -> Article:
+        """Parse ``file`` in the child, which writes the result to ``entry`` (or a temporary file)."""
         loop = asyncio.get_running_loop()
-        done: asyncio.Future[tuple[str, str, bytes]] = loop.create_future()
+        done: asyncio.Future[tuple[str, str, str]] = loop.create_future()
 
-        def settle(result: tuple[str, str, bytes]) -> None:
+        def settle(result: tuple[str, str, str]) -> None:
             if not done.done():
                 done.set_result(result)
 
@@ -95,17 +101,18 @@ class ParseWorker:
             if not done.done():
                 done.set_exception(exc)
 
-        if self._pool is None:
-            self._pool = multiprocessing.get_context("spawn").Pool(1)
         self._pending += 1
         try:
+            async with self._starting:
+                if self._pool is None:  # starting a process takes a moment: not on the event loop
+                    self._pool = await asyncio.to_thread(multiprocessing.get_context("spawn").Pool, 1)
             self._pool.apply_async(
-                _parse_to_json,
-                (str(file), self.max_summary_sentences, self.max_summary_chars),
+                _parse_to_entry,
+                (str(file), str(entry) if entry else "", self.max_summary_sentences, self.max_summary_chars),
                 callback=lambda result: loop.call_soon_threadsafe(settle, result),
                 error_callback=lambda exc: loop.call_soon_threadsafe(fail, exc),
             )
-            kind, problem, payload = await done
+            kind, problem, written = await done
         finally:
             self._pending -= 1
             if not self._pending:
@@ -113,7 +120,14 @@ class ParseWorker:
         if kind:
             error = getattr(errors, kind, ArticleError)
             raise (error if issubclass(error, ArticleError) else ArticleError)(str(file), problem)
-        return payload
+        target = Path(written)
+        try:
+            return await asyncio.to_thread(read_entry, target)
+        finally:
+            if entry is None or target != entry:
+                target.unlink(missing_ok=True)
+            elif entry is not None:
+                prune(entry.parent)
 
     def close(self) -> None:
         """Stop the child process (an unfinished parse is abandoned)."""
@@ -122,10 +136,23 @@ class ParseWorker:
             self._pool = None
 
 
-def _parse_to_json(path: str, max_summary_sentences: int, max_summary_chars: int) -> tuple[str, str, bytes]:
-    """In the child: ``("", "", json)`` for an article, ``(error class name, problem, b"")`` otherwise."""
+def _parse_to_entry(path: str, entry: str, max_summary_sentences: int, max_summary_chars: int) -> tuple[str, str, str]:
+    """In the child: parse ``path`` and write it to ``entry`` (or, failing that, a temporary file).
+
+    Returns ``("", "", file written)`` for an article, ``(error class name, problem, "")`` otherwise.
+    The parent reads the file a line at a time, so the article never crosses as one large message.
+    """
     try:
         article = load_article(path, max_summary_sentences=max_summary_sentences, max_summary_chars=max_summary_chars)
     except ArticleError as exc:
-        return type(exc).__name__, exc.problem, b""
-    return "", "", article.to_json(indent=None).encode()
+        return type(exc).__name__, exc.problem, ""
+    if entry:
+        try:
+            write_entry(Path(entry), article)
+            return "", "", entry
+        except OSError:
+            pass  # an unwritable cache: hand the article over through a temporary file instead
+    fd, temporary = tempfile.mkstemp(suffix=".jsonl", prefix="article-")
+    os.close(fd)
+    write_entry(Path(temporary), article)
+    return "", "", temporary

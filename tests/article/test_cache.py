@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
 
 from bot.article import load_article
-from bot.article.cache import load_article_cached, parser_fingerprint
+from bot.article.cache import cached, load_article_cached, parser_fingerprint, prune, read_entry, write_entry
 from bot.errors import SourceError
 
 from .conftest import OTHER_OUTLET
@@ -16,7 +18,7 @@ def test_cache_gives_the_same_article_and_is_used(tmp_path: Path) -> None:
     source.write_text(OTHER_OUTLET, "utf-8")
     cache_dir = tmp_path / "cache"
     first = load_article_cached(source, cache_dir)
-    entries = list(cache_dir.glob("*.json"))
+    entries = list(cache_dir.glob("*.jsonl"))
     assert first == load_article(source) and len(entries) == 1
     # a hand-made change to the cache entry shows it is what the second load reads
     entries[0].write_text(entries[0].read_text("utf-8").replace(first.title, "عنوان من الذاكرة"), "utf-8")
@@ -32,7 +34,7 @@ def test_changed_file_or_options_make_a_new_entry(tmp_path: Path) -> None:
     changed = load_article_cached(source, cache_dir)
     assert "41 شخصا" in " ".join(changed.paragraphs)
     load_article_cached(source, cache_dir, max_summary_sentences=2)
-    assert len(list(cache_dir.glob("*.json"))) == 3
+    assert len(list(cache_dir.glob("*.jsonl"))) == 3
     assert len(parser_fingerprint()) == 16
 
 
@@ -41,9 +43,45 @@ def test_broken_cache_entry_is_parsed_again_and_errors_stay_clear(tmp_path: Path
     source.write_text(OTHER_OUTLET, "utf-8")
     cache_dir = tmp_path / "cache"
     load_article_cached(source, cache_dir)
-    entry = next(cache_dir.glob("*.json"))
+    entry = next(cache_dir.glob("*.jsonl"))
     entry.write_text("{broken", "utf-8")
     assert load_article_cached(source, cache_dir) == load_article(source)
     with pytest.raises(SourceError, match="no such file"):
         load_article_cached(tmp_path / "missing.txt", cache_dir)
     assert load_article_cached(source, None) == load_article(source)
+
+
+def test_an_entry_holds_the_whole_article_and_a_cut_one_is_parsed_again(tmp_path: Path) -> None:
+    article = load_article()
+    entry = tmp_path / "cache" / "x.jsonl"
+    write_entry(entry, article)
+    assert read_entry(entry) == article and read_entry(entry).id == article.id
+    lines = entry.read_bytes().splitlines(keepends=True)
+    assert len(lines) == 1 + len(article.paragraphs) + len(article.statements)
+    entry.write_bytes(b"".join(lines[: len(lines) // 2]))  # a disk that filled up mid-write, say
+    assert cached(entry) is None
+
+
+def test_pruning_drops_unused_old_format_and_stale_temporary_entries(tmp_path: Path) -> None:
+    now = time.time()
+    used, unused, old_format, stale_tmp, fresh_tmp = (
+        tmp_path / name for name in ("used.jsonl", "unused.jsonl", "old.json", "a.tmp", "b.tmp")
+    )
+    for item in (used, unused, old_format, stale_tmp, fresh_tmp):
+        item.write_text("x", "utf-8")
+    month = 31 * 86400
+    os.utime(unused, (now - month, now - month))
+    os.utime(stale_tmp, (now - 7200, now - 7200))
+    removed = prune(tmp_path, now=now)
+    assert sorted(p.name for p in removed) == ["a.tmp", "old.json", "unused.jsonl"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.tmp", "used.jsonl"]
+
+
+def test_reading_an_entry_marks_it_used(tmp_path: Path) -> None:
+    source = tmp_path / "a.txt"
+    source.write_text(OTHER_OUTLET, "utf-8")
+    load_article_cached(source, tmp_path / "cache")
+    entry = next((tmp_path / "cache").glob("*.jsonl"))
+    os.utime(entry, (0, 0))
+    load_article_cached(source, tmp_path / "cache")
+    assert entry.stat().st_mtime > time.time() - 60

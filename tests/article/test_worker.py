@@ -21,7 +21,7 @@ async def test_a_large_file_is_parsed_in_a_child_then_served_from_the_cache(tmp_
     article = await worker.load(source)
     assert article == load_article(source)
     assert worker._pool is None  # the child is stopped once nothing is pending
-    assert len(list((tmp_path / "cache").glob("*.json"))) == 1
+    assert len(list((tmp_path / "cache").glob("*.jsonl"))) == 1
     assert worker.quick(source) == article  # now it comes from the cache, without a child
 
 

@@ -201,4 +201,4 @@ def test_a_large_article_loads_while_the_bot_already_polls(fake_server: FakeBotA
     assert set(api.sent_texts(78)) <= {"الخبر قيد التحضير. حاول مرة أخرى بعد ثوانٍ.", *api.sent_texts(78)[-1:]}
     assert "in the background" in err and "ready after" in err  # polled first, loaded next
     assert process.returncode == 0 and "Traceback" not in err
-    assert list((tmp_path / "cache").glob("*.json")), "the parse was not cached for the next start"
+    assert list((tmp_path / "cache").glob("*.jsonl")), "the parse was not cached for the next start"
