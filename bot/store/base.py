@@ -47,7 +47,7 @@ class DeliveryStats:
 
 
 class Store(Protocol):
-    """Persistence for delivery. Every method commits before it returns."""
+    """What must survive a restart: delivery, and users' language choices. Every method commits before it returns."""
 
     def schema_version(self) -> int:
         """The schema version the store is at."""
@@ -75,6 +75,14 @@ class Store(Protocol):
 
     def is_subscribed(self, chat_id: int) -> bool:
         """Whether ``chat_id`` is subscribed."""
+        ...
+
+    def set_language(self, user_id: int, language: str) -> None:
+        """Remember the interface language ``user_id`` chose with /lang."""
+        ...
+
+    def languages(self) -> dict[int, str]:
+        """Every remembered language choice, by user id (read once at start-up)."""
         ...
 
     def enqueue(self, slot: str, article_id: str, kind: DeliveryKind) -> int:

@@ -46,6 +46,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
     """,
+    """
+    CREATE TABLE user_languages (
+        user_id INTEGER PRIMARY KEY,
+        language TEXT NOT NULL,
+        chosen_at REAL NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -122,6 +129,19 @@ class SqliteStore:
 
     def is_subscribed(self, chat_id: int) -> bool:
         return self._db.execute("SELECT 1 FROM subscribers WHERE chat_id = ?", (chat_id,)).fetchone() is not None
+
+    # users' choices --------------------------------------------------------------------
+
+    def set_language(self, user_id: int, language: str) -> None:
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO user_languages (user_id, language, chosen_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (user_id) DO UPDATE SET language = excluded.language, chosen_at = excluded.chosen_at",
+                (user_id, language, time.time()),
+            )
+
+    def languages(self) -> dict[int, str]:
+        return dict(self._db.execute("SELECT user_id, language FROM user_languages").fetchall())
 
     # outbox ----------------------------------------------------------------------------
 

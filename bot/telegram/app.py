@@ -84,6 +84,9 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
             max_summary_chars=settings.summary_max_chars,
         )
     store = data.store
+    data.languages.update(
+        (user_id, language) for user_id, language in store.languages().items() if language in LANGUAGES
+    )
     resumed = store.recover()
     if resumed:
         log.info("outbox: %d deliveries interrupted by the last stop will be sent again", resumed)

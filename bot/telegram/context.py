@@ -25,6 +25,8 @@ class BotData:
     settings: Settings | None = None
     store: Store | None = None
     worker: ParseWorker | None = None
+    languages: dict[int, Language] = field(default_factory=dict)
+    """Languages users chose with /lang, loaded from the store at start-up and written through."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def require(self) -> tuple[Article, Settings]:
@@ -53,10 +55,9 @@ def store_of(context: Context) -> Store:
 
 def language(update: Update, context: Context) -> Language:
     """The user's chosen language, else the one of their Telegram client, else the default."""
-    chosen = context.user_data.get("lang") if context.user_data is not None else None
-    if chosen in ("ar", "en"):
-        return chosen  # type: ignore[no-any-return]
+    user = update.effective_user
+    if user is not None and user.id in context.bot_data.languages:
+        return context.bot_data.languages[user.id]
     settings = context.bot_data.settings
     assert settings is not None
-    user = update.effective_user
     return pick_language(user.language_code if user else None, settings.default_language)

@@ -15,7 +15,7 @@ from bot.render.inline import INLINE_CACHE_SECONDS, inline_page, inline_results
 from bot.render.links import Link, from_callback, from_payload
 from bot.render.markup import SEND_OPTIONS
 from bot.render.views import View
-from bot.telegram.context import Context, language
+from bot.telegram.context import Context, language, store_of
 
 log = logging.getLogger(__name__)
 
@@ -145,8 +145,9 @@ async def about(update: Update, context: Context) -> None:
 async def switch_language(update: Update, context: Context) -> None:
     """/lang: switch between Arabic and English."""
     new: Language = "en" if language(update, context) == "ar" else "ar"
-    if context.user_data is not None:
-        context.user_data["lang"] = new
+    if update.effective_user is not None:
+        context.bot_data.languages[update.effective_user.id] = new
+        store_of(context).set_language(update.effective_user.id, new)
     await _reply(update, views.plain(new, "lang_set"))
 
 

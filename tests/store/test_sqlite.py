@@ -93,3 +93,22 @@ def test_lease_and_article_filter_let_a_second_process_run_beside(store: SqliteS
     assert store.next_due({"v1"}) is None and store.next_due({"w1"}) is not None
     assert store.recover(older_than=50.0) == 0  # claimed at 100: still leased to the other process
     assert store.recover(older_than=150.0) == 2
+
+
+def test_a_version_1_store_is_migrated_and_keeps_its_subscribers(tmp_path: Path) -> None:
+    from bot.store.sqlite import MIGRATIONS
+
+    path = tmp_path / "v1.sqlite3"
+    with sqlite3.connect(path) as db:  # the store as the first release left it
+        db.executescript(f"{MIGRATIONS[0]} PRAGMA user_version = 1;")
+        db.execute("INSERT INTO subscribers (chat_id, language, subscribed_at) VALUES (7, 'en', 0)")
+    store = SqliteStore(path)
+    assert store.schema_version() == SCHEMA_VERSION >= 2
+    assert store.is_subscribed(7) and store.languages() == {}
+
+
+def test_language_choices_are_kept(store: SqliteStore) -> None:
+    store.set_language(1, "en")
+    store.set_language(2, "ar")
+    store.set_language(1, "ar")
+    assert store.languages() == {1: "ar", 2: "ar"}

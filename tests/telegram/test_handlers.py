@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from bot.article import Article
 from bot.render import views
+from bot.render.html import visible
 from bot.render.links import Link, to_callback, to_payload
 from tests.botapi.fake import FakeBotAPI
 
-from .conftest import Driver
+from .conftest import Driver, bot_driver, make_settings
 
 USER = 1001
 
@@ -240,3 +242,15 @@ async def test_telegram_errors_do_not_kill_the_bot(driver: Driver) -> None:
         await driver.send("/summary", user_id=USER)
     await driver.send("/summary", user_id=USER)
     assert last_message(fake)["text"].startswith("ملخص الخبر")
+
+
+async def test_a_language_choice_survives_a_restart(fake_api: FakeBotAPI, article: Article, tmp_path: Path) -> None:
+    settings = make_settings(fake_api, db_path=tmp_path / "bot.sqlite3")
+    async with bot_driver(fake_api, settings, article) as first:
+        await first.send("/lang", user_id=USER)  # Arabic by default: now English
+        assert first.texts()[-1] == views.plain("en", "lang_set").text
+    async with bot_driver(fake_api, settings, article) as restarted:
+        await restarted.send("/summary", user_id=USER)
+        assert restarted.texts()[-1] == visible(views.summary(article, "en").text)
+        await restarted.send("/summary", user_id=USER + 1)  # someone else keeps the default
+        assert restarted.texts()[-1] == visible(views.summary(article, "ar").text)
