@@ -71,8 +71,9 @@ def _article(settings: Settings, path: str | None = None) -> Article:
 def _library(settings: Settings, *, background: bool = False) -> Library:
     """The folder of articles when one is set (broken files are skipped), else the single article.
 
-    With ``background``, a large single article that the cache does not hold yet is left for the
-    running bot to load (:func:`bot.telegram.app.load_waiting`), so it starts polling at once.
+    With ``background``, a large single article that the cache does not hold yet, or the folder,
+    is left for the running bot to load (:func:`bot.telegram.app.load_waiting`,
+    :func:`bot.telegram.app.refresh_library`), so it starts polling at once.
     """
     if settings.library_dir is None:
         if not background:
@@ -94,7 +95,8 @@ def _library(settings: Settings, *, background: bool = False) -> Library:
         max_summary_chars=settings.summary_max_chars,
         cache_dir=settings.cache_dir,
     )
-    library.refresh()
+    if not background:  # the running bot reads the folder itself, in the background
+        library.refresh()
     return library
 
 

@@ -9,6 +9,8 @@ working.
 from __future__ import annotations
 
 import logging
+import threading
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -70,13 +72,16 @@ class Library:
         self._entries: dict[str, Entry] = {}
         self._by_id: dict[str, Article] = {}
         self._index = SearchIndex()
-        self._unindexed: list[Article] = []
+        self._unindexed: deque[Article] = deque()
+        self._indexing = threading.Lock()  # the index may be built in a thread while the bot searches
         self._ordered: list[Entry] = []
         self._rank: dict[str, int] = {}
         self.broken: dict[str, str] = {}
         self._broken_stamp: dict[str, tuple[int, int]] = {}
         self.waiting: dict[str, Path] = {}
         """Slots whose article is still being loaded (a large single article at start-up)."""
+        self.scanned = folder is None
+        """Whether the folder has been read once (the bot may start before it is)."""
         if single is not None:
             self._put(Entry(single_slot, single, 0, 0))
             self._reorder()
@@ -92,6 +97,11 @@ class Library:
         library = cls()
         library.waiting[slot] = path
         return library
+
+    @property
+    def loading(self) -> bool:
+        """Whether articles are still being loaded for the first time (users are asked to wait)."""
+        return bool(self.waiting) or not self.scanned
 
     def add(self, slot: str, article: Article) -> Entry:
         """Put a loaded article in ``slot`` (a file it was waiting for, or the single article)."""
@@ -117,6 +127,7 @@ class Library:
             else:
                 self._loaded(slot, stamp, article, changes)
         self._reorder()
+        self.scanned = True
         return changes
 
     async def refresh_async(self, worker: ParseWorker) -> Changes:
@@ -130,6 +141,7 @@ class Library:
             else:
                 self._loaded(slot, stamp, article, changes)
         self._reorder()
+        self.scanned = True
         return changes
 
     def _scan(self) -> tuple[Changes, list[tuple[str, Path, tuple[int, int]]]]:
@@ -196,7 +208,7 @@ class Library:
     def _put(self, entry: Entry) -> None:
         self._entries[entry.slot] = entry
         self._by_id[entry.article.id] = entry.article
-        self._unindexed.append(entry.article)  # indexed on the first search, not at start-up
+        self._unindexed.append(entry.article)  # indexed later: index_pending() or the next search
 
     def _reorder(self) -> None:
         self._ordered = sorted(self._entries.values(), key=lambda e: e.sort_key, reverse=True)
@@ -223,12 +235,25 @@ class Library:
         """The file an article id currently lives in."""
         return next((e.slot for e in self._ordered if e.article.id == article_id), None)
 
+    def index_pending(self) -> int:
+        """Index the articles loaded since the last call; safe to run in a thread while the bot searches.
+
+        Indexing takes about 0.7 ms an article, 7 s for 10,000: the bot runs it in a thread after
+        each refresh rather than in the first search.
+        """
+        done = 0
+        while self._unindexed:
+            with self._indexing:  # one article at a time: a search waits a millisecond at most
+                if self._unindexed:
+                    self._index.add(self._unindexed.popleft())
+                    done += 1
+        return done
+
     def search(self, query: str, limit: int = 10) -> list[Article]:
         """Current articles matching every word of ``query``, best first (newest first on ties)."""
-        for article in self._unindexed:
-            self._index.add(article)
-        self._unindexed.clear()
+        self.index_pending()
         rank = self._rank
-        scores = self._index.scores(query, rank)
+        with self._indexing:
+            scores = self._index.scores(query, rank)
         best = sorted(scores, key=lambda article_id: (-scores[article_id], rank[article_id]))[:limit]
         return [self._ordered[rank[article_id]].article for article_id in best]

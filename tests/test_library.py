@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from bot.article.search import keys, search_key
@@ -79,3 +80,24 @@ def test_library_uses_the_parse_cache(tmp_path: Path) -> None:
     again.refresh()
     latest = again.latest()
     assert latest is not None and latest.title.startswith("تعليق مخزن")
+
+
+def test_indexing_in_a_thread_while_searching_gives_the_same_answers(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for n in range(40):
+        write(folder / f"a{n:02}.txt", BUNDLED.replace("الحسكة", f"الحسكة {n}") if n % 2 else OTHER_OUTLET + f"\n{n}\n")
+    queries = ["الحسكة", "المرصد السوري", "وزير الخارجية", "كلمة غير موجودة"]
+    reference = Library(folder)
+    reference.refresh()
+    expected = {q: [a.id for a in reference.search(q)] for q in queries}
+    library = Library(folder)
+    library.refresh()
+    indexer = threading.Thread(target=library.index_pending)
+    indexer.start()
+    during = [[a.id for a in library.search(q)] for q in queries * 5]  # a search first indexes what is left
+    indexer.join()
+    assert during == [expected[q] for q in queries * 5]
+    assert library.index_pending() == 0
+    assert {q: [a.id for a in library.search(q)] for q in queries} == expected
+    assert expected["الحسكة"] and expected["كلمة غير موجودة"] == []

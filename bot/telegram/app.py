@@ -95,18 +95,22 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     data.extra["outbox"] = Outbox(application.bot, store, subscriber_renderer(library.get, username))
     if application.job_queue is not None:
         application.job_queue.run_repeating(drain_outbox, interval=settings.outbox_interval, first=0.5, name="outbox")
-        if library.folder is not None:
+        if library.folder is not None:  # a folder not read yet is read at once, in the background
+            first = settings.library_interval if library.scanned else 0
             application.job_queue.run_repeating(
-                refresh_library, interval=settings.library_interval, first=settings.library_interval, name="library"
+                refresh_library, interval=settings.library_interval, first=first, name="library"
             )
     if settings.channel_id:
         problems = await channel_problems(application.bot, settings.channel_id, "en")
         if problems:
             log.warning("channel %s: %s", settings.channel_id, "; ".join(problems))
-        elif settings.auto_publish and library.folder is not None:
+        elif settings.auto_publish and library.folder is not None and library.scanned:
             await publish_library(application.bot, library, settings, store, [])
     await set_commands(application.bot, library)
-    log.info("serving %d article(s); %d broken file(s) skipped", len(library), len(library.broken))
+    if library.scanned:
+        log.info("serving %d article(s); %d broken file(s) skipped", len(library), len(library.broken))
+    else:
+        log.info("reading the library folder %s in the background", library.folder)
     if library.waiting:
         log.info("loading %s in the background; until then users are asked to wait", ", ".join(library.waiting))
         data.extra["loading"] = asyncio.create_task(load_waiting(application), name="load-articles")
@@ -166,15 +170,33 @@ async def post_shutdown(application: Application) -> None:  # type: ignore[type-
 
 
 async def refresh_library(context: Context) -> None:
-    """Job: pick up new and changed files; with auto-publish on, make sure each is published once."""
-    library, settings, store = context.bot_data.library, context.bot_data.settings, context.bot_data.store
+    """Job: pick up new and changed files; with auto-publish on, make sure each is published once.
+
+    The first run reads the whole folder (the bot polls meanwhile). What it finds is not news:
+    like a start-up it only sweeps the channel, and queues nothing for the subscribers.
+    """
+    data = context.bot_data
+    library, settings, store = data.library, data.settings, data.store
     if library is None or settings is None or store is None:
         return
-    changes = await library.refresh_async(context.bot_data.worker) if context.bot_data.worker else library.refresh()
-    for entry in [*changes.new, *changes.changed]:
-        log.info("library: %s is %s (%s)", entry.slot, "new" if entry in changes.new else "changed", entry.article.id)
+    first = not library.scanned
+    changes = await library.refresh_async(data.worker) if data.worker else library.refresh()
+    if first:
+        log.info("library: %d article(s) loaded, %d broken file(s) skipped", len(library), len(library.broken))
+        try:
+            await set_commands(context.bot, library)
+        except TelegramError as exc:
+            log.warning("could not update the command menu: %s", exc.message)
+    else:
+        for entry in [*changes.new, *changes.changed]:
+            state = "new" if entry in changes.new else "changed"
+            log.info("library: %s is %s (%s)", entry.slot, state, entry.article.id)
     if settings.auto_publish:
-        await publish_library(context.bot, library, settings, store, [*changes.new, *changes.changed])
+        fresh = [] if first else [*changes.new, *changes.changed]
+        await publish_library(context.bot, library, settings, store, fresh)
+    indexed = await asyncio.to_thread(library.index_pending)  # so that no search has to build it
+    if indexed:
+        log.debug("library: %d article(s) indexed for search", indexed)
 
 
 async def publish_library(bot: Bot, library: Library, settings: Settings, store: Store, fresh: list[Entry]) -> None:

@@ -34,7 +34,7 @@ class BotData:
         assert self.library is not None and self.settings is not None
         latest = self.library.latest()
         if latest is None:
-            raise NoArticleError(None, "the article is still loading" if self.library.waiting else "no article yet")
+            raise NoArticleError(None, "articles are still loading" if self.library.loading else "no article yet")
         return latest, self.settings
 
     def article(self, article_id: str) -> Article | None:

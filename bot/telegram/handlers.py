@@ -245,7 +245,7 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(update, Update) and update.effective_chat is not None and update.effective_chat.type == "private":
         lang = language(update, context) if context.bot_data.settings is not None else "ar"
         try:
-            waiting = empty and context.bot_data.library is not None and bool(context.bot_data.library.waiting)
+            waiting = empty and context.bot_data.library is not None and context.bot_data.library.loading
             text = views.plain(lang, ("article_loading" if waiting else "no_article") if empty else "error").text
             await context.bot.send_message(update.effective_chat.id, text, **SEND_OPTIONS)
         except Exception:  # the chat may be gone or Telegram unreachable: logging is all we can do

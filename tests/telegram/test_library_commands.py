@@ -136,3 +136,29 @@ async def test_quotes_across_the_library(library_driver: Driver) -> None:
     assert "عدد المصابين ارتفع" in page["text"] and OTHER_TITLE.replace("«", "«") in page["text"]
     await library_driver.feed(library_driver.fake.press_button(USER, page["message_id"], "كل المصادر"))
     assert "من قال ماذا" in library_driver.fake.last("editMessageText").result["text"]
+
+
+async def test_the_folder_is_read_after_the_bot_starts_and_old_files_are_not_news(
+    fake_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "hasakah.txt").write_text(BUNDLED, "utf-8")
+    settings = make_settings(fake_api, library_dir=folder, auto_publish=True, db_path=tmp_path / "bot.sqlite3")
+    store = SqliteStore(settings.db_path)
+    store.add_subscriber(USER, "ar")
+    store.close()
+    library = Library(folder)  # not read yet: the bot's first library job reads it
+    async with bot_driver(fake_api, settings, library) as driver:
+        assert library.loading
+        await driver.send("/summary", user_id=USER)
+        assert "قيد التحضير" in driver.texts()[-1]  # asked to wait, not told there is no news
+        jobs = driver.app.job_queue.get_jobs_by_name("library") if driver.app.job_queue else ()
+        assert len(jobs) == 1  # the library job, which post_init schedules to run at once
+        await refresh_library(CallbackContext(driver.app))
+        assert not library.loading and len(library) == 1
+        await driver.send("/summary", user_id=USER)
+        assert driver.texts()[-1].startswith("ملخص الخبر")
+        stored = driver.app.bot_data.store
+        assert stored is not None and stored.stats().pending == 0  # files found at start-up are not queued as news
+        assert library.index_pending() == 0  # the job indexed it for search already
