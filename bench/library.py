@@ -51,6 +51,12 @@ def main() -> None:
         start = time.perf_counter()
         again = library.refresh()
         print(f"rescan with nothing changed: {time.perf_counter() - start:.2f} s, {len(again.new)} new")
+        start = time.perf_counter()
+        indexed = library.index_pending()  # the bot does this in a thread after each scan
+        print(
+            f"search index: {indexed:,} articles in {time.perf_counter() - start:.1f} s, "
+            f"peak RSS {rss_mib():.0f} MiB"
+        )
         for query in QUERIES:
             times = []
             for _ in range(20):
