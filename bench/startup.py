@@ -203,28 +203,35 @@ def describe(label: str, runs: list[Run]) -> str:
     )
 
 
+def _cold_and_warm(base: Path, article: Path | None, label: str, runs: int) -> list[str]:
+    """``runs`` starts with an empty parse cache each (cold), then ``runs`` sharing a filled one (warm)."""
+    def fresh() -> Path:
+        return Path(tempfile.mkdtemp(dir=base))
+
+    cold = [start_once(fresh(), article, fresh()) for _ in range(runs)]
+    shared = fresh()
+    start_once(fresh(), article, shared)  # fills the cache; not counted
+    warm = [start_once(fresh(), article, shared) for _ in range(runs)]
+    return [describe(f"{label}, cold cache", cold), describe(f"{label}, warm cache", warm)]
+
+
 def main() -> None:
     """Parse arguments, run, print."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="starts with the bundled article")
-    parser.add_argument("--big-runs", type=int, default=2, help="starts with the generated article")
+    parser.add_argument("--runs", type=int, default=5, help="cold starts, and as many warm, with the bundled article")
+    parser.add_argument("--big-runs", type=int, default=2, help="the same with the generated article")
     parser.add_argument("--big-mb", type=float, default=5.0, help="size of the generated article")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
         base = Path(tmp)
         imports = min(interpreter_baseline() for _ in range(3))
-        cache = base / "cache"  # the parsed-article cache: the first start fills it (cold), later ones read it
-        bundled = [start_once(Path(tempfile.mkdtemp(dir=base)), None, cache) for _ in range(args.runs + 1)]
         label = f"bundled article ({DEFAULT_ARTICLE.stat().st_size / 1024:.1f} KB)"
-        rows.append(describe(f"{label}, cold cache", bundled[:1]))
-        rows.append(describe(f"{label}, warm cache", bundled[1:]))
+        rows += _cold_and_warm(base, None, label, args.runs)
         big = base / "big-article.txt"
         size = big_article(big, args.big_mb)
         if args.big_runs:
-            runs = [start_once(Path(tempfile.mkdtemp(dir=base)), big, cache) for _ in range(args.big_runs + 1)]
-            rows.append(describe(f"generated article ({size / 2**20:.2f} MB), cold cache", runs[:1]))
-            rows.append(describe(f"generated article ({size / 2**20:.2f} MB), warm cache", runs[1:]))
+            rows += _cold_and_warm(base, big, f"generated article ({size / 2**20:.2f} MB)", args.big_runs)
     print(f"goals: first getUpdates <= {GOAL_SECONDS} s after spawn (median), peak memory (VmHWM) <= {GOAL_MB} MB")
     print(f"floor: python -c 'import bot.cli, bot.telegram.app' takes {imports:.2f} s (best of 3)\n")
     print(

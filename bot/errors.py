@@ -34,6 +34,10 @@ class ArticleError(BotError):
         where = f"{self.path}: " if self.path else ""
         super().__init__(f"{where}{problem}")
 
+    def __reduce__(self) -> tuple[type[ArticleError], tuple[str | None, str]]:
+        """Pickle with the constructor's own arguments (the default would pass the message alone)."""
+        return type(self), (self.path, self.problem)
+
 
 class SourceError(ArticleError):
     """The file is missing, a directory, unreadable, empty or binary."""

@@ -5,6 +5,7 @@ import threading
 from pathlib import Path
 
 from bot.article.search import keys, search_key
+from bot.article.worker import ParseWorker
 from bot.library import Library
 
 from .article.conftest import OTHER_OUTLET
@@ -101,3 +102,21 @@ def test_indexing_in_a_thread_while_searching_gives_the_same_answers(tmp_path: P
     assert library.index_pending() == 0
     assert {q: [a.id for a in library.search(q)] for q in queries} == expected
     assert expected["الحسكة"] and expected["كلمة غير موجودة"] == []
+
+
+async def test_a_scan_stops_between_files_when_asked_and_the_next_one_finishes(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    write(folder / "a.txt", BUNDLED)
+    write(folder / "b.txt", OTHER_OUTLET)
+    library = Library(folder)
+    asked: list[int] = []
+
+    def keep_going() -> bool:
+        asked.append(1)
+        return len(asked) < 2  # the bot stops while the first file loads
+
+    first = await library.refresh_async(ParseWorker(None), keep_going)
+    assert len(first.new) == 1 and len(library) == 1 and library.loading  # not scanned to the end
+    second = await library.refresh_async(ParseWorker(None))
+    assert len(second.new) == 1 and len(library) == 2 and not library.loading

@@ -18,10 +18,12 @@ Entries not used for :data:`KEEP_UNUSED_DAYS` are removed when a new one is writ
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 import time
 from functools import cache
@@ -39,6 +41,10 @@ log = logging.getLogger(__name__)
 
 FORMAT = 1
 KEEP_UNUSED_DAYS = 30
+PRUNE_EVERY_SECONDS = 3600
+_ENTRY_NAME = re.compile(r"[0-9a-f]{32}\.jsonl?")
+_TMP_PREFIX = "article-"
+_last_pruned: dict[Path, float] = {}
 _STATEMENT = TypeAdapter(Statement)
 _STATEMENTS = TypeAdapter(list[Statement])
 _PARAGRAPHS = TypeAdapter(list[str])
@@ -89,16 +95,18 @@ def cached(entry: Path | None) -> Article | None:
         return None
     try:
         article = read_entry(entry)
-        os.utime(entry)  # marks it used, so pruning keeps it
-        return article
-    except (OSError, ValueError, ValidationError, ArticleError) as exc:
-        log.warning("article cache entry %s unusable (%s); parsing again", entry, str(exc).splitlines()[0])
+    except (OSError, ValueError, TypeError, KeyError, ValidationError, ArticleError) as exc:
+        reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+        log.warning("article cache entry %s unusable (%s); parsing again", entry, reason)
         return None
+    with contextlib.suppress(OSError):  # a read-only cache is still a good cache
+        os.utime(entry)  # marks it used, so pruning keeps it
+    return article
 
 
-def read_entry(entry: Path) -> Article:
-    """Load an entry written by :func:`write_entry`, a block of lines at a time."""
-    with entry.open("rb") as lines:
+def read_entry(source: Path | BinaryIO) -> Article:
+    """Load an entry written by :func:`write_entry` (a file, or a binary stream), a block of lines at a time."""
+    with source.open("rb") if isinstance(source, Path) else contextlib.nullcontext(source) as lines:
         header = json.loads(lines.readline())
         if not isinstance(header, dict) or header.pop("format", None) != FORMAT:
             raise ValueError("not a cache entry of this version")
@@ -121,28 +129,37 @@ def _blocks(lines: BinaryIO, count: int, adapter: TypeAdapter[list[_T]]) -> tupl
     return tuple(out)
 
 
-def write_entry(entry: Path, article: Article) -> None:
-    """Write ``article`` to ``entry`` atomically (a reader never sees half an entry); OSError on failure."""
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
+def write_entry(target: Path | BinaryIO, article: Article) -> None:
+    """Write ``article`` as an entry: to a file atomically (a reader never sees half of it), or to a stream.
+
+    Raises OSError when the file cannot be written; no temporary file is left behind.
+    """
+    if not isinstance(target, Path):
+        _write_lines(target, article)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=_TMP_PREFIX, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as out:
-            header = json.loads(article.model_dump_json(exclude={"paragraphs", "statements"}))
-            counts = {"paragraph_count": len(article.paragraphs), "statement_count": len(article.statements)}
-            header = {"format": FORMAT, **counts, **header}
-            out.write(json.dumps(header, ensure_ascii=False).encode() + b"\n")
-            for paragraph in article.paragraphs:
-                out.write(json.dumps(paragraph, ensure_ascii=False).encode() + b"\n")
-            for statement in article.statements:
-                out.write(_STATEMENT.dump_json(statement) + b"\n")
-        os.replace(tmp, entry)
+            _write_lines(out, article)
+        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
+def _write_lines(out: BinaryIO, article: Article) -> None:
+    header = json.loads(article.model_dump_json(exclude={"paragraphs", "statements"}))
+    counts = {"paragraph_count": len(article.paragraphs), "statement_count": len(article.statements)}
+    out.write(json.dumps({"format": FORMAT, **counts, **header}, ensure_ascii=False).encode() + b"\n")
+    for paragraph in article.paragraphs:
+        out.write(json.dumps(paragraph, ensure_ascii=False).encode() + b"\n")
+    for statement in article.statements:
+        out.write(_STATEMENT.dump_json(statement) + b"\n")
+
+
 def save(entry: Path | None, article: Article) -> None:
-    """Cache ``article`` at ``entry`` and prune unused entries; a failure is logged, never raised."""
+    """Cache ``article`` at ``entry`` (now and then pruning the folder); a failure is logged, never raised."""
     if entry is None:
         return
     try:
@@ -150,20 +167,36 @@ def save(entry: Path | None, article: Article) -> None:
     except OSError as exc:
         log.warning("cannot write the article cache %s: %s", entry, exc)
         return
-    prune(entry.parent)
+    prune_now_and_then(entry.parent)
+
+
+def prune_now_and_then(cache_dir: Path) -> None:
+    """:func:`prune` ``cache_dir`` unless this process did in the last hour (a scan writes many entries)."""
+    now = time.time()
+    if now - _last_pruned.get(cache_dir, 0.0) >= PRUNE_EVERY_SECONDS:
+        _last_pruned[cache_dir] = now
+        prune(cache_dir, now=now)
 
 
 def prune(cache_dir: Path, *, now: float | None = None) -> list[Path]:
-    """Remove entries unused for :data:`KEEP_UNUSED_DAYS`, old-format entries and stale temporary files."""
+    """Remove entries unused for :data:`KEEP_UNUSED_DAYS`, old-format entries and stale temporary files.
+
+    Only names this cache gives its files are touched, so a folder shared with other files is safe.
+    """
     now = time.time() if now is None else now
     removed: list[Path] = []
-    for item in cache_dir.iterdir():
+    try:
+        items = list(cache_dir.iterdir())
+    except OSError as exc:
+        log.warning("cannot prune the article cache %s: %s", cache_dir, exc)
+        return removed
+    for item in items:
         try:
             age = now - item.stat().st_mtime
             stale = (
-                (item.suffix == ".jsonl" and age > KEEP_UNUSED_DAYS * 86400)
-                or item.suffix == ".json"  # the single-document format of earlier versions
-                or (item.suffix == ".tmp" and age > 3600)  # left by a process killed mid-write
+                (_ENTRY_NAME.fullmatch(item.name) and item.suffix == ".jsonl" and age > KEEP_UNUSED_DAYS * 86400)
+                or (_ENTRY_NAME.fullmatch(item.name) and item.suffix == ".json")  # the format of earlier versions
+                or (item.name.startswith(_TMP_PREFIX) and item.suffix == ".tmp" and age > 3600)  # a killed write
             )
             if stale and item.is_file():
                 item.unlink()

@@ -16,12 +16,13 @@ import sys
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from pydantic.dataclasses import dataclass
 
 from bot.errors import ArticleFormatError
 
 StatementForm = Literal["direct", "reported"]
+_IGNORE_ID: dict[str, bool] = {"ignore_id": True}
 
 
 class _Frozen(BaseModel):
@@ -74,6 +75,12 @@ class Article(_Frozen):
     url: str | None = None
     source_format: Literal["text", "html", "json"] = "text"
 
+    @field_validator("id", mode="before")
+    @classmethod
+    def _ignored_in_json(cls, value: object, info: ValidationInfo) -> object:
+        """:meth:`from_json` recomputes the id: whatever a file holds there (a number, null) is dropped."""
+        return "" if info.context is _IGNORE_ID else value
+
     def __hash__(self) -> int:
         """The content id stands for the content (equality still compares every field).
 
@@ -100,7 +107,7 @@ class Article(_Frozen):
             except UnicodeEncodeError:
                 raise ArticleFormatError(path, "not valid text: a \\uD800-\\uDFFF character without its pair") from None
         try:
-            article = cls.model_validate_json(text)
+            article = cls.model_validate_json(text, context=_IGNORE_ID)
         except ValidationError as exc:
             first = exc.errors()[0]
             if first["type"] == "json_invalid":  # includes a lone \uD800-\uDFFF escape and deep nesting

@@ -2,27 +2,30 @@
 
 A news article parses in milliseconds, but a file of several megabytes takes seconds and, while
 parsing, about twenty times its size in memory. :class:`ParseWorker` loads an article the cheap
-way when it can (the parsed-article cache, or an in-process parse of a small file) and otherwise
-hands the file to a child process, whose memory is given back to the system when it is done.
-The bot awaits :meth:`ParseWorker.load` and keeps answering updates meanwhile.
+way when it can (the parsed-article cache, or a parse of a small file, in a thread) and otherwise
+runs ``python -m bot.article.worker`` on the file: a child process that imports only the article
+core, parses, and writes the result to the cache (or, when there is no usable cache, to its
+standard output). Its memory goes back to the system when it exits, and the bot keeps answering
+updates meanwhile.
 
-The child is started on demand (``spawn``: no state of the parent is inherited) and stopped as
-soon as no parse is pending, so an idle bot holds no second process.
+The child runs in a session of its own (a Ctrl-C aimed at the bot does not reach it; the bot stops
+it), and a child that dies (out of memory, killed) is reported as an error, never waited for.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
+import json
 import logging
-import multiprocessing
-import os
-import tempfile
-from multiprocessing.pool import Pool
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from bot import errors
-from bot.article.cache import cached, entry_for, prune, read_entry, read_source, save, write_entry
-from bot.article.load import load_article, parse_bytes
+from bot.article.cache import cached, entry_for, prune_now_and_then, read_entry, read_source, save, write_entry
+from bot.article.load import parse_bytes
 from bot.article.model import Article
 from bot.article.summary import DEFAULT_MAX_CHARS, DEFAULT_MAX_SENTENCES
 from bot.errors import ArticleError
@@ -30,7 +33,7 @@ from bot.errors import ArticleError
 log = logging.getLogger(__name__)
 
 INLINE_PARSE_BYTES = 256 * 1024
-"""Files up to this size are parsed in-process: at about 1 s per MB that blocks for a quarter second at most."""
+"""Files up to this size are parsed in the bot's process (in a thread): at 1 s per MB, a quarter second at most."""
 
 
 class ParseWorker:
@@ -48,9 +51,6 @@ class ParseWorker:
         self.max_summary_sentences = max_summary_sentences
         self.max_summary_chars = max_summary_chars
         self.inline_bytes = inline_bytes
-        self._pool: Pool | None = None
-        self._pending = 0
-        self._starting = asyncio.Lock()
 
     def quick(self, path: Path | str | None) -> Article | None:
         """The article when it loads at once (cached, or small enough to parse here); ``None`` otherwise.
@@ -58,25 +58,25 @@ class ParseWorker:
         Raises :class:`~bot.errors.SourceError` for a missing or unreadable file, so that mistake
         is reported before anything starts.
         """
-        return self._quick(path)[2]
+        return self._quick(path)[1]
 
     async def load(self, path: Path | str | None) -> Article:
-        """The article at ``path``; a large uncached file is parsed in the child process.
+        """The article at ``path``; a large uncached file is parsed in a child process.
 
         Reading, hashing and loading from the cache happen in a thread, so that even a large
         article does not hold up the caller's event loop.
         """
-        file, entry, article = await asyncio.to_thread(self._quick, path)
+        file, article = await asyncio.to_thread(self._quick, path)
         if article is None:
-            article = await self._in_child(file, entry)
+            article = await self._in_child(file)
         return article
 
-    def _quick(self, path: Path | str | None) -> tuple[Path, Path | None, Article | None]:
+    def _quick(self, path: Path | str | None) -> tuple[Path, Article | None]:
         file, data = read_source(path)
         entry = entry_for(data, self.cache_dir, self.max_summary_sentences, self.max_summary_chars)
         if len(data) > self.inline_bytes:
             del data  # only its digest was needed: keep it out of memory while the cache entry loads
-            return file, entry, cached(entry)
+            return file, cached(entry)
         article = cached(entry)
         if article is None:
             article = parse_bytes(
@@ -86,73 +86,76 @@ class ParseWorker:
                 max_summary_chars=self.max_summary_chars,
             )
             save(entry, article)
-        return file, entry, article
+        return file, article
 
-    async def _in_child(self, file: Path, entry: Path | None) -> Article:
-        """Parse ``file`` in the child, which writes the result to ``entry`` (or a temporary file)."""
-        loop = asyncio.get_running_loop()
-        done: asyncio.Future[tuple[str, str, str]] = loop.create_future()
-
-        def settle(result: tuple[str, str, str]) -> None:
-            if not done.done():
-                done.set_result(result)
-
-        def fail(exc: BaseException) -> None:
-            if not done.done():
-                done.set_exception(exc)
-
-        self._pending += 1
+    async def _in_child(self, file: Path) -> Article:
+        """Parse ``file`` in a child process; it writes the cache entry, or sends the article back."""
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.article.worker",
+            str(file),
+            str(self.cache_dir or ""),
+            str(self.max_summary_sentences),
+            str(self.max_summary_chars),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            start_new_session=True,
+        )
         try:
-            async with self._starting:
-                if self._pool is None:  # starting a process takes a moment: not on the event loop
-                    self._pool = await asyncio.to_thread(multiprocessing.get_context("spawn").Pool, 1)
-            self._pool.apply_async(
-                _parse_to_entry,
-                (str(file), str(entry) if entry else "", self.max_summary_sentences, self.max_summary_chars),
-                callback=lambda result: loop.call_soon_threadsafe(settle, result),
-                error_callback=lambda exc: loop.call_soon_threadsafe(fail, exc),
-            )
-            kind, problem, written = await done
-        finally:
-            self._pending -= 1
-            if not self._pending:
-                self.close()
-        if kind:
-            error = getattr(errors, kind, ArticleError)
-            raise (error if issubclass(error, ArticleError) else ArticleError)(str(file), problem)
-        target = Path(written)
+            out, err = await process.communicate()
+        except BaseException:  # cancelled (the bot stops): the child goes too
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            await process.wait()
+            raise
+        status, _, payload = out.partition(b"\n")
         try:
-            return await asyncio.to_thread(read_entry, target)
-        finally:
-            if entry is None or target != entry:
-                target.unlink(missing_ok=True)
-            elif entry is not None:
-                prune(entry.parent)
+            reply = json.loads(status)
+        except ValueError:
+            last = err.decode(errors="replace").strip().splitlines()[-1:] or [f"exit status {process.returncode}"]
+            raise ArticleError(str(file), f"the parsing process stopped ({last[0][:200]})") from None
+        if reply["kind"]:
+            error = getattr(errors, reply["kind"], ArticleError)
+            raise (error if issubclass(error, ArticleError) else ArticleError)(str(file), reply["problem"])
+        if reply["written"]:
+            written = Path(reply["written"])
+            article = await asyncio.to_thread(read_entry, written)
+            await asyncio.to_thread(prune_now_and_then, written.parent)
+            return article
+        return await asyncio.to_thread(read_entry, io.BytesIO(payload))
 
-    def close(self) -> None:
-        """Stop the child process (an unfinished parse is abandoned)."""
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool = None
 
+def _child(argv: Sequence[str]) -> int:
+    """``python -m bot.article.worker PATH CACHE_DIR SENTENCES CHARS``: parse, write, report on stdout.
 
-def _parse_to_entry(path: str, entry: str, max_summary_sentences: int, max_summary_chars: int) -> tuple[str, str, str]:
-    """In the child: parse ``path`` and write it to ``entry`` (or, failing that, a temporary file).
-
-    Returns ``("", "", file written)`` for an article, ``(error class name, problem, "")`` otherwise.
-    The parent reads the file a line at a time, so the article never crosses as one large message.
+    The first line of standard output is ``{"kind", "problem", "written"}``: an error class name
+    and its problem, or the cache entry written. With no cache entry written, the article itself
+    follows in the cache's JSON-lines form. The key is computed from the bytes parsed here, so an
+    edit of the file while the bot waits can never store one version under another's key.
     """
+    path, cache_dir, sentences, chars = argv
+    out = sys.stdout.buffer
     try:
-        article = load_article(path, max_summary_sentences=max_summary_sentences, max_summary_chars=max_summary_chars)
+        file, data = read_source(path)
+        article = parse_bytes(data, path=str(file), max_summary_sentences=int(sentences), max_summary_chars=int(chars))
     except ArticleError as exc:
-        return type(exc).__name__, exc.problem, ""
-    if entry:
+        out.write(json.dumps({"kind": type(exc).__name__, "problem": exc.problem, "written": ""}).encode() + b"\n")
+        return 0
+    entry = entry_for(data, Path(cache_dir) if cache_dir else None, int(sentences), int(chars))
+    del data
+    if entry is not None:
         try:
-            write_entry(Path(entry), article)
-            return "", "", entry
+            write_entry(entry, article)
+            out.write(json.dumps({"kind": "", "problem": "", "written": str(entry)}).encode() + b"\n")
+            return 0
         except OSError:
-            pass  # an unwritable cache: hand the article over through a temporary file instead
-    fd, temporary = tempfile.mkstemp(suffix=".jsonl", prefix="article-")
-    os.close(fd)
-    write_entry(Path(temporary), article)
-    return "", "", temporary
+            pass  # an unwritable cache: send the article itself
+    out.write(json.dumps({"kind": "", "problem": "", "written": ""}).encode() + b"\n")
+    write_entry(out, article)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_child(sys.argv[1:]))

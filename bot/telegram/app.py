@@ -160,10 +160,8 @@ async def post_stop(application: Application) -> None:  # type: ignore[type-arg]
 
 
 async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
-    """Close the store and stop the parsing child, if one runs."""
+    """Close the store (a parsing child was stopped with the task that awaited it, in post_stop)."""
     data: BotData = application.bot_data
-    if data.worker is not None:
-        data.worker.close()
     if data.store is not None:
         data.store.close()
         data.store = None
@@ -180,7 +178,15 @@ async def refresh_library(context: Context) -> None:
     if library is None or settings is None or store is None:
         return
     first = not library.scanned
-    changes = await library.refresh_async(data.worker) if data.worker else library.refresh()
+    if data.worker is not None:
+        app, began_running = context.application, context.application.running
+        # a scan that began while the bot ran ends when it stops: PTB's stop() waits for running jobs
+        changes = await library.refresh_async(data.worker, keep_going=lambda: app.running or not began_running)
+    else:
+        changes = library.refresh()
+    indexed = await asyncio.to_thread(library.index_pending)  # now, so that no search has to build it
+    if indexed:
+        log.debug("library: %d article(s) indexed for search", indexed)
     if first:
         log.info("library: %d article(s) loaded, %d broken file(s) skipped", len(library), len(library.broken))
         try:
@@ -194,9 +200,6 @@ async def refresh_library(context: Context) -> None:
     if settings.auto_publish:
         fresh = [] if first else [*changes.new, *changes.changed]
         await publish_library(context.bot, library, settings, store, fresh)
-    indexed = await asyncio.to_thread(library.index_pending)  # so that no search has to build it
-    if indexed:
-        log.debug("library: %d article(s) indexed for search", indexed)
 
 
 async def publish_library(bot: Bot, library: Library, settings: Settings, store: Store, fresh: list[Entry]) -> None:

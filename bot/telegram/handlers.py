@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Update
@@ -221,7 +222,8 @@ async def search(update: Update, context: Context) -> None:
     if not query.strip():
         await _reply(update, views.plain(lang, "search_usage"))
         return
-    await _reply(update, views.search_results(library.search(query), lang, query))
+    found = await asyncio.to_thread(library.search, query)  # may index articles not indexed yet
+    await _reply(update, views.search_results(found, lang, query))
 
 
 async def inline_query(update: Update, context: Context) -> None:

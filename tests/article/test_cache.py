@@ -62,19 +62,33 @@ def test_an_entry_holds_the_whole_article_and_a_cut_one_is_parsed_again(tmp_path
     assert cached(entry) is None
 
 
-def test_pruning_drops_unused_old_format_and_stale_temporary_entries(tmp_path: Path) -> None:
+def test_pruning_drops_unused_old_format_and_stale_temporary_entries_and_nothing_else(tmp_path: Path) -> None:
     now = time.time()
-    used, unused, old_format, stale_tmp, fresh_tmp = (
-        tmp_path / name for name in ("used.jsonl", "unused.jsonl", "old.json", "a.tmp", "b.tmp")
-    )
-    for item in (used, unused, old_format, stale_tmp, fresh_tmp):
+    used, unused, old_format = (tmp_path / f"{c * 32}.{ext}" for c, ext in (("a", "jsonl"), ("b", "jsonl"), ("c", "json")))
+    stale_tmp, fresh_tmp = tmp_path / "article-1.tmp", tmp_path / "article-2.tmp"
+    others = [tmp_path / "notes.json", tmp_path / "old-other.tmp", tmp_path / "article.jsonl"]  # not the cache's
+    for item in (used, unused, old_format, stale_tmp, fresh_tmp, *others):
         item.write_text("x", "utf-8")
     month = 31 * 86400
-    os.utime(unused, (now - month, now - month))
+    for item in (unused, *others):
+        os.utime(item, (now - month, now - month))
     os.utime(stale_tmp, (now - 7200, now - 7200))
     removed = prune(tmp_path, now=now)
-    assert sorted(p.name for p in removed) == ["a.tmp", "old.json", "unused.jsonl"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.tmp", "used.jsonl"]
+    assert sorted(removed) == sorted([unused, old_format, stale_tmp])
+    assert sorted(tmp_path.iterdir()) == sorted([used, fresh_tmp, *others])
+
+
+def test_a_read_only_entry_is_still_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "a.txt"
+    source.write_text(OTHER_OUTLET, "utf-8")
+    first = load_article_cached(source, tmp_path / "cache")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(os, "utime", refuse)
+    monkeypatch.setattr("bot.article.cache.parse_bytes", lambda *a, **k: pytest.fail("parsed again"))
+    assert load_article_cached(source, tmp_path / "cache") == first
 
 
 def test_reading_an_entry_marks_it_used(tmp_path: Path) -> None:

@@ -73,3 +73,12 @@ def test_cli_errors_are_one_line_exit_2(content: bytes | None, tmp_path: Path) -
 def test_cli_directory_is_an_error(tmp_path: Path) -> None:
     result = run_cli("parse", str(tmp_path))
     assert result.returncode == 2 and "directory" in result.stderr
+
+
+def test_the_id_in_a_json_article_is_recomputed_whatever_it_holds() -> None:
+    from bot.article.model import Article
+
+    plain = Article.from_json('{"title": "t", "paragraphs": ["x"]}')
+    for written in ('"stale"', "42", "null", "[]"):
+        assert Article.from_json('{"id": ' + written + ', "title": "t", "paragraphs": ["x"]}') == plain
+    assert plain.id and Article(id="kept", title="t", paragraphs=("x",)).id == "kept"

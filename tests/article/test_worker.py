@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,24 +16,33 @@ from bot.errors import ArticleError, NoBodyError, SourceError
 from .conftest import OTHER_OUTLET
 
 
-async def test_a_large_file_is_parsed_in_a_child_then_served_from_the_cache(tmp_path: Path) -> None:
-    source = tmp_path / "big.txt"
-    source.write_text(OTHER_OUTLET, "utf-8")
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    path = tmp_path / "big.txt"
+    path.write_text(OTHER_OUTLET, "utf-8")
+    return path
+
+
+async def test_a_large_file_is_parsed_in_a_child_then_served_from_the_cache(source: Path, tmp_path: Path) -> None:
     worker = ParseWorker(tmp_path / "cache", inline_bytes=0)  # every uncached file counts as large
     assert worker.quick(source) is None  # too large to parse here, and not cached yet
     article = await worker.load(source)
     assert article == load_article(source)
-    assert worker._pool is None  # the child is stopped once nothing is pending
-    assert len(list((tmp_path / "cache").glob("*.jsonl"))) == 1
+    assert len(list((tmp_path / "cache").glob("*.jsonl"))) == 1  # written by the child
     assert worker.quick(source) == article  # now it comes from the cache, without a child
 
 
-def test_a_small_file_is_parsed_in_process(tmp_path: Path) -> None:
-    source = tmp_path / "small.txt"
-    source.write_text(OTHER_OUTLET, "utf-8")
-    worker = ParseWorker(None)
-    assert worker.quick(source) == load_article(source)
-    assert worker._pool is None
+@pytest.mark.parametrize("cache", ["none", "unwritable"])
+async def test_without_a_usable_cache_the_child_sends_the_article_back(source: Path, tmp_path: Path, cache: str) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be", "utf-8")
+    worker = ParseWorker(None if cache == "none" else blocker / "cache", inline_bytes=0)
+    assert await worker.load(source) == load_article(source)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt", "not-a-folder"]  # nothing left behind
+
+
+def test_a_small_file_is_parsed_in_process(source: Path) -> None:
+    assert ParseWorker(None).quick(source) == load_article(source)
 
 
 @pytest.mark.parametrize(
@@ -40,13 +52,50 @@ def test_a_small_file_is_parsed_in_process(tmp_path: Path) -> None:
 async def test_errors_in_the_child_come_back_as_the_same_error(
     tmp_path: Path, content: bytes, error: type[ArticleError]
 ) -> None:
-    source = tmp_path / "bad.txt"
-    source.write_bytes(content)
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
     with pytest.raises(error) as expected:
-        load_article(source)
+        load_article(bad)
     with pytest.raises(error) as got:
-        await ParseWorker(None, inline_bytes=0).load(source)
+        await ParseWorker(None, inline_bytes=0).load(bad)
     assert str(got.value) == str(expected.value)
+
+
+def _fake_interpreter(tmp_path: Path, script: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "python"
+    fake.write_text(f"#!/bin/sh\n{script}\n", "utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(fake))
+
+
+async def test_a_child_that_dies_is_an_error_not_a_wait(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fake_interpreter(tmp_path, "echo 'MemoryError' >&2; kill -9 $$", monkeypatch)  # as the OOM killer would
+    with pytest.raises(ArticleError, match="the parsing process stopped"):
+        await asyncio.wait_for(ParseWorker(None, inline_bytes=0).load(source), timeout=30)
+
+
+def _children() -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        found |= {int(pid) for pid in (task / "children").read_text().split()}
+    return found
+
+
+async def test_cancelling_a_load_stops_its_child(source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_interpreter(tmp_path, "exec sleep 60", monkeypatch)
+    before = _children()
+    loading = asyncio.create_task(ParseWorker(None, inline_bytes=0).load(source))
+    for _ in range(100):
+        await asyncio.sleep(0.02)
+        if _children() - before:
+            break
+    assert _children() - before, "the child never started"
+    loading.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await loading
+    assert not _children() - before  # killed and reaped
 
 
 def test_a_missing_file_fails_at_once(tmp_path: Path) -> None:
