@@ -31,7 +31,6 @@ from bot.delivery.outbox import Outbox
 from bot.errors import ArticleError, BotError, ConfigError
 from bot.i18n import LANGUAGES, Language, t
 from bot.library import Entry, Library
-from bot.render import views
 from bot.render.channel import subscriber_renderer
 from bot.settings import Settings
 from bot.store.base import Store
@@ -56,9 +55,9 @@ def bot_commands(library: Library, lang: Language) -> list[BotCommand]:
     if library.folder is not None:
         names += ["latest", "list", "search"]
     menu = [BotCommand(name, t(lang, f"cmd_{name}")) for name in names]
-    articles = [entry.article for entry in library.entries()]
+    quoted = {statement.org_id for entry in library.entries() for statement in entry.article.statements}
     for org in lexicon.organisations():
-        if any(views.source_for_org(article, org.id) is not None for article in articles):
+        if org.id in quoted:
             key = f"cmd_{org.command}"
             label = t(lang, "org_statements_of", name=org.name if lang == "ar" else org.english)
             try:
