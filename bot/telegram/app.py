@@ -293,10 +293,11 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     ]
     for org in lexicon.organisations():
         commands.append((org.command, handlers.org_shortcut(org.id)))
-    for name, callback in commands:
-        application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES), group=COMMANDS)
+    # Buttons and inline queries first: each command handler would otherwise look at every press.
     application.add_handler(CallbackQueryHandler(handlers.button), group=COMMANDS)
     application.add_handler(InlineQueryHandler(handlers.inline_query), group=COMMANDS)
+    for name, callback in commands:
+        application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES), group=COMMANDS)
     # Anything the commands did not take: unknown commands (anywhere they are addressed to us),
     # and any other private message (text, stickers, photos...) gets a hint.
     known = {name for name, _ in commands}
