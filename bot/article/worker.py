@@ -19,6 +19,7 @@ import contextlib
 import io
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -102,6 +103,7 @@ class ParseWorker:
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
             start_new_session=True,
+            env=_child_environment(),
         )
         try:
             out, err = await process.communicate()
@@ -125,6 +127,11 @@ class ParseWorker:
             await asyncio.to_thread(prune_now_and_then, written.parent)
             return article
         return await asyncio.to_thread(read_entry, io.BytesIO(payload))
+
+
+def _child_environment() -> dict[str, str]:
+    """The bot's environment without its settings: the child gets what it needs as arguments, and no token."""
+    return {name: value for name, value in os.environ.items() if not name.upper().startswith("BOT_")}
 
 
 def _child(argv: Sequence[str]) -> int:

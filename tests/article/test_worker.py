@@ -101,3 +101,15 @@ async def test_cancelling_a_load_stops_its_child(source: Path, tmp_path: Path, m
 def test_a_missing_file_fails_at_once(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="no such file"):
         ParseWorker(None).quick(tmp_path / "missing.txt")
+
+
+async def test_the_child_gets_no_bot_setting_and_so_no_token(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "123456:SECRET-token-never-shown")
+    dump = tmp_path / "env.txt"
+    _fake_interpreter(tmp_path, f"env > {dump}; exit 3", monkeypatch)
+    with pytest.raises(ArticleError, match="the parsing process stopped"):
+        await ParseWorker(None, inline_bytes=0).load(source)
+    seen = dump.read_text("utf-8")
+    assert "SECRET" not in seen and "BOT_" not in seen and "PATH=" in seen
