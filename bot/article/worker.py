@@ -112,15 +112,15 @@ class ParseWorker:
                 process.kill()
             await process.wait()
             raise
-        status, _, payload = out.partition(b"\n")
-        try:
-            reply = json.loads(status)
-        except ValueError:
+        if process.returncode != 0:  # killed (out of memory?) or crashed, maybe halfway through its answer
             last = err.decode(errors="replace").strip().splitlines()[-1:] or [f"exit status {process.returncode}"]
-            raise ArticleError(str(file), f"the parsing process stopped ({last[0][:200]})") from None
+            raise ArticleError(str(file), f"the parsing process stopped ({last[0][:200]})")
+        status, _, payload = out.partition(b"\n")
+        reply = json.loads(status)
         if reply["kind"]:
             error = getattr(errors, reply["kind"], ArticleError)
-            raise (error if issubclass(error, ArticleError) else ArticleError)(str(file), reply["problem"])
+            known = isinstance(error, type) and issubclass(error, ArticleError)
+            raise (error if known else ArticleError)(str(file), reply["problem"])
         if reply["written"]:
             written = Path(reply["written"])
             article = await asyncio.to_thread(read_entry, written)

@@ -113,3 +113,12 @@ async def test_the_child_gets_no_bot_setting_and_so_no_token(
         await ParseWorker(None, inline_bytes=0).load(source)
     seen = dump.read_text("utf-8")
     assert "SECRET" not in seen and "BOT_" not in seen and "PATH=" in seen
+
+
+async def test_a_child_that_dies_halfway_through_its_answer_is_an_error(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    status = '{"kind": "", "problem": "", "written": ""}'
+    _fake_interpreter(tmp_path, f"echo '{status}'; echo '{{\"format\": 1, \"paragraph_'; kill -9 $$", monkeypatch)
+    with pytest.raises(ArticleError, match="the parsing process stopped"):
+        await ParseWorker(None, inline_bytes=0).load(source)
