@@ -74,8 +74,9 @@ class Library:
         self._index = SearchIndex()
         self._unindexed: deque[Article] = deque()
         self._indexing = threading.Lock()  # the index may be built in a thread while the bot searches
-        self._ordered: list[Entry] = []
-        self._rank: dict[str, int] = {}
+        self._order: tuple[list[Entry], dict[str, int]] = ([], {})
+        """Entries newest first, and each current article id's place in them: one attribute, replaced
+        whole, so a search running in a thread never pairs one scan's order with another's ranks."""
         self.broken: dict[str, str] = {}
         self._broken_stamp: dict[str, tuple[int, int]] = {}
         self.waiting: dict[str, Path] = {}
@@ -221,8 +222,8 @@ class Library:
         self._unindexed.append(entry.article)  # indexed later: index_pending() or the next search
 
     def _reorder(self) -> None:
-        self._ordered = sorted(self._entries.values(), key=lambda e: e.sort_key, reverse=True)
-        self._rank = {entry.article.id: i for i, entry in enumerate(self._ordered)}
+        ordered = sorted(self._entries.values(), key=lambda e: e.sort_key, reverse=True)
+        self._order = (ordered, {entry.article.id: i for i, entry in enumerate(ordered)})
 
     # reading ---------------------------------------------------------------------------
 
@@ -231,11 +232,12 @@ class Library:
 
     def entries(self) -> list[Entry]:
         """Current articles, newest first."""
-        return list(self._ordered)
+        return list(self._order[0])
 
     def latest(self) -> Article | None:
         """The newest article."""
-        return self._ordered[0].article if self._ordered else None
+        ordered = self._order[0]
+        return ordered[0].article if ordered else None
 
     def get(self, article_id: str) -> Article | None:
         """Any version seen while running, by id."""
@@ -243,7 +245,7 @@ class Library:
 
     def slot_of(self, article_id: str) -> str | None:
         """The file an article id currently lives in."""
-        return next((e.slot for e in self._ordered if e.article.id == article_id), None)
+        return next((e.slot for e in self._order[0] if e.article.id == article_id), None)
 
     def index_pending(self) -> int:
         """Index the articles loaded since the last call; safe to run in a thread while the bot searches.
@@ -263,8 +265,8 @@ class Library:
     def search(self, query: str, limit: int = 10) -> list[Article]:
         """Current articles matching every word of ``query``, best first (newest first on ties)."""
         self.index_pending()
-        rank = self._rank
+        ordered, rank = self._order  # the same scan's, even if another one finishes meanwhile
         with self._indexing:
             scores = self._index.scores(query, rank)
         best = sorted(scores, key=lambda article_id: (-scores[article_id], rank[article_id]))[:limit]
-        return [self._ordered[rank[article_id]].article for article_id in best]
+        return [ordered[rank[article_id]].article for article_id in best]
