@@ -9,6 +9,7 @@
     │   ├── NoBodyError           a text with no recognisable article body
     │   ├── ArticleFormatError    a JSON article that does not match the model
     │   └── NoArticleError        the library holds no article yet
+    ├── WorkerError               the process parsing a large article stopped (killed, crashed)
     ├── ConfigError               settings missing or invalid (no token, bad mode...)
     └── StoreError                the persistent store failed or has an unknown schema
 
@@ -57,6 +58,13 @@ class ArticleFormatError(ArticleError):
 
 class NoArticleError(ArticleError):
     """The library holds no article yet (an empty or all-broken folder)."""
+
+
+class WorkerError(BotError):
+    """The child process parsing a large article stopped without an answer (killed, out of memory, crashed).
+
+    Not an :class:`ArticleError`: the file may be fine, so a library tries it again later.
+    """
 
 
 class ConfigError(BotError):

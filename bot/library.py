@@ -8,8 +8,11 @@ working.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,11 +23,12 @@ from bot.article import Article
 from bot.article.cache import load_article_cached
 from bot.article.search import SearchIndex
 from bot.article.worker import ParseWorker
-from bot.errors import ArticleError
+from bot.errors import ArticleError, BotError
 
 log = logging.getLogger(__name__)
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".json")
+RETRY_SECONDS = 300  # after a failure that is not the file's fault
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -50,6 +54,7 @@ class Changes:
     changed: list[Entry] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     broken: dict[str, str] = field(default_factory=dict)
+    stopped: bool = False  # the scan was cut short (the bot is stopping)
 
 
 class Library:
@@ -79,6 +84,7 @@ class Library:
         whole, so a search running in a thread never pairs one scan's order with another's ranks."""
         self.broken: dict[str, str] = {}
         self._broken_stamp: dict[str, tuple[int, int]] = {}
+        self._retry_at: dict[str, tuple[tuple[int, int], float]] = {}  # failures that may pass: when to try again
         self.waiting: dict[str, Path] = {}
         """Slots whose article is still being loaded (a large single article at start-up)."""
         self.scanned = folder is None
@@ -134,23 +140,37 @@ class Library:
     async def refresh_async(self, worker: ParseWorker, keep_going: Callable[[], bool] = lambda: True) -> Changes:
         """:meth:`refresh`, with large files parsed by ``worker`` while the caller's event loop runs on.
 
-        ``keep_going`` is asked before each file: a bot that is stopping does not wait for a whole
-        folder to be read (what is left is read at the next start).
+        ``keep_going`` is asked twice a second: when it says no (the bot is stopping), the file
+        being parsed is abandoned, the scan ends with ``changes.stopped`` set, and what is left is
+        read at the next scan.
         """
         changes, todo = self._scan()
         for done, (slot, path, stamp) in enumerate(todo):
             if not keep_going():
-                log.info("library: stopping; %d file(s) left for the next scan", len(todo) - done)
-                self._reorder()
-                return changes
-            try:
-                article = await worker.load(path)
-            except Exception as exc:
+                return self._stopped(changes, len(todo) - done)
+            loading = asyncio.ensure_future(worker.load(path))
+            while not loading.done():
+                await asyncio.wait({loading}, timeout=0.5)
+                if not loading.done() and not keep_going():
+                    loading.cancel()  # kills a parsing child
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await loading
+                    return self._stopped(changes, len(todo) - done)
+            exc = loading.exception()
+            if exc is None:
+                self._loaded(slot, stamp, loading.result(), changes)
+            elif isinstance(exc, Exception):
                 self._failed(slot, stamp, exc, changes)
             else:
-                self._loaded(slot, stamp, article, changes)
+                raise exc
         self._reorder()
         self.scanned = True
+        return changes
+
+    def _stopped(self, changes: Changes, left: int) -> Changes:
+        log.info("library: stopping; %d file(s) left for the next scan", left)
+        changes.stopped = True
+        self._reorder()
         return changes
 
     def _scan(self) -> tuple[Changes, list[tuple[str, Path, tuple[int, int]]]]:
@@ -172,6 +192,9 @@ class Library:
             known = self._entries.get(slot)
             if (known and (known.mtime_ns, known.size) == stamp) or self._broken_stamp.get(slot) == stamp:
                 continue
+            retry = self._retry_at.get(slot)
+            if retry is not None and retry[0] == stamp and time.monotonic() < retry[1]:
+                continue
             todo.append((slot, path, stamp))
         for slot in [s for s in self._entries if s not in seen]:
             del self._entries[slot]
@@ -185,14 +208,21 @@ class Library:
         if isinstance(exc, ArticleError):
             self._break(slot, exc.problem, changes)
             self._broken_stamp[slot] = stamp  # the same bytes would fail again: wait for the file to change
-        else:  # a parser bug or a full disk on one file must not stop the others; tried again next scan
-            log.error("library: unexpected error loading %s", slot, exc_info=exc)
-            self._break(slot, f"unexpected error ({type(exc).__name__})", changes)
+        else:  # a parser bug, a killed parsing process, a full disk: tried again after a pause
+            if isinstance(exc, BotError):
+                log.error("library: %s", exc)
+                problem = str(exc)
+            else:
+                log.error("library: unexpected error loading %s", slot, exc_info=exc)
+                problem = f"unexpected error ({type(exc).__name__})"
+            self._break(slot, problem, changes)
+            self._retry_at[slot] = (stamp, time.monotonic() + RETRY_SECONDS)
 
     def _loaded(self, slot: str, stamp: tuple[int, int], article: Article, changes: Changes) -> None:
         known = self._entries.get(slot)
         self.broken.pop(slot, None)
         self._broken_stamp.pop(slot, None)
+        self._retry_at.pop(slot, None)
         if known is not None and known.article == article:  # touched, not changed: keep the object the
             article = known.article  # view caches know, so they find it by identity, not by comparing it all
         entry = Entry(slot, article, *stamp)

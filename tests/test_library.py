@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 from pathlib import Path
 
+from bot.article.model import Article
 from bot.article.search import keys, search_key
 from bot.article.worker import ParseWorker
+from bot.errors import WorkerError
 from bot.library import Library
 
 from .article.conftest import OTHER_OUTLET
@@ -120,3 +123,57 @@ async def test_a_scan_stops_between_files_when_asked_and_the_next_one_finishes(t
     assert len(first.new) == 1 and len(library) == 1 and library.loading  # not scanned to the end
     second = await library.refresh_async(ParseWorker(None))
     assert len(second.new) == 1 and len(library) == 2 and not library.loading
+
+
+class _Stuck(ParseWorker):
+    """A worker whose load never ends (a huge file), until cancelled."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.cancelled = False
+
+    async def load(self, path: Path | str | None) -> Article:
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            self.cancelled = True
+            raise
+        raise AssertionError("unreachable")
+
+
+async def test_a_stop_abandons_the_file_being_parsed(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    write(folder / "huge.txt", BUNDLED)
+    library, worker, stopping = Library(folder), _Stuck(), asyncio.Event()
+    asyncio.get_running_loop().call_later(0.2, stopping.set)
+    changes = await asyncio.wait_for(library.refresh_async(worker, lambda: not stopping.is_set()), timeout=5)
+    assert changes.stopped and worker.cancelled and len(library) == 0 and library.loading
+
+
+class _Flaky(ParseWorker):
+    """A worker whose parsing process is killed the first time."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.calls = 0
+
+    async def load(self, path: Path | str | None) -> Article:
+        self.calls += 1
+        if self.calls == 1:
+            raise WorkerError(f"{path}: the parsing process stopped (Killed)")
+        return await super().load(path)
+
+
+async def test_a_killed_parse_is_tried_again_after_a_pause(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    write(folder / "a.txt", BUNDLED)
+    library, worker = Library(folder), _Flaky()
+    first = await library.refresh_async(worker)
+    assert "a.txt" in first.broken and "Killed" in library.broken["a.txt"]
+    await library.refresh_async(worker)  # too soon: not tried again (a broken file would never be)
+    assert worker.calls == 1 and library.broken
+    library._retry_at["a.txt"] = (library._retry_at["a.txt"][0], 0.0)  # as if RETRY_SECONDS had passed
+    again = await library.refresh_async(worker)
+    assert worker.calls == 2 and len(again.new) == 1 and not library.broken

@@ -9,29 +9,45 @@ standard output). Its memory goes back to the system when it exits, and the bot 
 updates meanwhile.
 
 The child runs in a session of its own (a Ctrl-C aimed at the bot does not reach it; the bot stops
-it), and a child that dies (out of memory, killed) is reported as an error, never waited for.
+it), dies with the bot however the bot ends (Linux), imports the same package as the bot and checks
+it runs the same parser. A child that dies (out of memory, killed) is a :class:`WorkerError`, never
+waited for.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import io
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from bot import errors
-from bot.article.cache import cached, entry_for, prune_now_and_then, read_entry, read_source, save, write_entry
+from bot.article.cache import (
+    cached,
+    entry_for,
+    parser_fingerprint,
+    prune_now_and_then,
+    read_entry,
+    read_source,
+    save,
+    write_entry,
+)
 from bot.article.load import parse_bytes
 from bot.article.model import Article
 from bot.article.summary import DEFAULT_MAX_CHARS, DEFAULT_MAX_SENTENCES
-from bot.errors import ArticleError
+from bot.errors import ArticleError, WorkerError
 
 log = logging.getLogger(__name__)
+
+_PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+_PR_SET_PDEATHSIG = 1
 
 INLINE_PARSE_BYTES = 256 * 1024
 """Files up to this size are parsed in the bot's process (in a thread): at 1 s per MB, a quarter second at most."""
@@ -93,12 +109,14 @@ class ParseWorker:
         """Parse ``file`` in a child process; it writes the cache entry, or sends the article back."""
         process = await asyncio.create_subprocess_exec(
             sys.executable,
+            "-P",  # no script folder or current directory on the path: the child imports this very package
             "-m",
             "bot.article.worker",
             str(file),
             str(self.cache_dir or ""),
             str(self.max_summary_sentences),
             str(self.max_summary_chars),
+            parser_fingerprint(),
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
@@ -113,9 +131,12 @@ class ParseWorker:
             await process.wait()
             raise
         if process.returncode != 0:  # killed (out of memory?) or crashed, maybe halfway through its answer
+            if err.strip():
+                log.error("the parsing process for %s said:\n%s", file, err.decode(errors="replace").strip()[-4000:])
             last = err.decode(errors="replace").strip().splitlines()[-1:] or [f"exit status {process.returncode}"]
-            raise ArticleError(str(file), f"the parsing process stopped ({last[0][:200]})")
+            raise WorkerError(f"{file}: the parsing process stopped ({last[0][:200]})")
         status, _, payload = out.partition(b"\n")
+        del out
         reply = json.loads(status)
         if reply["kind"]:
             error = getattr(errors, reply["kind"], ArticleError)
@@ -130,19 +151,37 @@ class ParseWorker:
 
 
 def _child_environment() -> dict[str, str]:
-    """The bot's environment without its settings: the child gets what it needs as arguments, and no token."""
-    return {name: value for name, value in os.environ.items() if not name.upper().startswith("BOT_")}
+    """The bot's environment without its settings (the child gets what it needs as arguments, and no
+    token), with this package's folder first on the path, wherever the bot was imported from."""
+    env = {name: value for name, value in os.environ.items() if not name.upper().startswith("BOT_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_PACKAGE_ROOT), env.get("PYTHONPATH", "")]))
+    return env
+
+
+def _die_with_parent() -> None:
+    """Linux: end this process when the bot's process ends, however it ends (even killed)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the child then finishes its parse alone
+        return
+    if os.getppid() == 1:  # the parent was already gone before the line above
+        raise SystemExit(1)
 
 
 def _child(argv: Sequence[str]) -> int:
-    """``python -m bot.article.worker PATH CACHE_DIR SENTENCES CHARS``: parse, write, report on stdout.
+    """``python -m bot.article.worker PATH CACHE_DIR SENTENCES CHARS FINGERPRINT``: parse, write, report.
 
     The first line of standard output is ``{"kind", "problem", "written"}``: an error class name
     and its problem, or the cache entry written. With no cache entry written, the article itself
     follows in the cache's JSON-lines form. The key is computed from the bytes parsed here, so an
     edit of the file while the bot waits can never store one version under another's key.
     """
-    path, cache_dir, sentences, chars = argv
+    path, cache_dir, sentences, chars, fingerprint = argv
+    if fingerprint != parser_fingerprint():
+        print("this child runs another version of the parser than the bot", file=sys.stderr)
+        return 2
+    _die_with_parent()
     out = sys.stdout.buffer
     try:
         file, data = read_source(path)

@@ -28,7 +28,7 @@ from bot.article.model import Article
 from bot.article.worker import ParseWorker
 from bot.delivery.channel import channel_problems, publish
 from bot.delivery.outbox import Outbox
-from bot.errors import ArticleError, BotError, ConfigError
+from bot.errors import BotError, ConfigError
 from bot.i18n import LANGUAGES, Language, t
 from bot.library import Entry, Library
 from bot.render.channel import subscriber_renderer
@@ -135,9 +135,13 @@ async def load_waiting(application: Application) -> None:  # type: ignore[type-a
         try:
             article = await worker.load(path)
         except Exception as exc:
-            if not isinstance(exc, ArticleError):
+            if not isinstance(exc, BotError):
                 log.error("unexpected error loading %s", slot, exc_info=exc)
-            data.extra["fatal"] = str(exc) if isinstance(exc, ArticleError) else f"{path}: unexpected error"
+            data.extra["fatal"] = str(exc) if isinstance(exc, BotError) else f"{path}: unexpected error"
+            for _ in range(100):  # stop_running() before the bot runs is only looked at once, early
+                if application.running:
+                    break
+                await asyncio.sleep(0.1)
             application.stop_running()
             return
         library.add(slot, article)
@@ -181,6 +185,8 @@ async def refresh_library(context: Context) -> None:
         app, began_running = context.application, context.application.running
         # a scan that began while the bot ran ends when it stops: PTB's stop() waits for running jobs
         changes = await library.refresh_async(data.worker, keep_going=lambda: app.running or not began_running)
+        if changes.stopped:
+            return  # the bot is stopping: no indexing, menu or publishing now
     else:
         changes = library.refresh()
     indexed = await asyncio.to_thread(library.index_pending)  # now, so that no search has to build it

@@ -11,7 +11,7 @@ import pytest
 
 from bot.article import load_article
 from bot.article.worker import ParseWorker
-from bot.errors import ArticleError, NoBodyError, SourceError
+from bot.errors import ArticleError, NoBodyError, SourceError, WorkerError
 
 from .conftest import OTHER_OUTLET
 
@@ -72,7 +72,7 @@ async def test_a_child_that_dies_is_an_error_not_a_wait(
     source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _fake_interpreter(tmp_path, "echo 'MemoryError' >&2; kill -9 $$", monkeypatch)  # as the OOM killer would
-    with pytest.raises(ArticleError, match="the parsing process stopped"):
+    with pytest.raises(WorkerError, match=r"the parsing process stopped \(MemoryError\)"):
         await asyncio.wait_for(ParseWorker(None, inline_bytes=0).load(source), timeout=30)
 
 
@@ -109,7 +109,7 @@ async def test_the_child_gets_no_bot_setting_and_so_no_token(
     monkeypatch.setenv("BOT_TOKEN", "123456:SECRET-token-never-shown")
     dump = tmp_path / "env.txt"
     _fake_interpreter(tmp_path, f"env > {dump}; exit 3", monkeypatch)
-    with pytest.raises(ArticleError, match="the parsing process stopped"):
+    with pytest.raises(WorkerError, match="the parsing process stopped"):
         await ParseWorker(None, inline_bytes=0).load(source)
     seen = dump.read_text("utf-8")
     assert "SECRET" not in seen and "BOT_" not in seen and "PATH=" in seen
@@ -120,5 +120,21 @@ async def test_a_child_that_dies_halfway_through_its_answer_is_an_error(
 ) -> None:
     status = '{"kind": "", "problem": "", "written": ""}'
     _fake_interpreter(tmp_path, f"echo '{status}'; echo '{{\"format\": 1, \"paragraph_'; kill -9 $$", monkeypatch)
-    with pytest.raises(ArticleError, match="the parsing process stopped"):
+    with pytest.raises(WorkerError, match="the parsing process stopped"):
         await ParseWorker(None, inline_bytes=0).load(source)
+
+
+async def test_the_child_imports_the_bots_own_package_from_anywhere(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "bot").mkdir(parents=True)  # a folder named like the package, where the bot runs
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+    assert await ParseWorker(None, inline_bytes=0).load(source) == load_article(source)
+
+
+def test_a_child_of_another_parser_version_refuses_to_run(source: Path) -> None:
+    from bot.article.worker import _child
+
+    assert _child([str(source), "", "3", "700", "0" * 16]) == 2
