@@ -214,12 +214,32 @@ def load_article_cached(
     max_summary_chars: int = 700,
 ) -> Article:
     """Like :func:`bot.article.load_article`, through the cache in ``cache_dir`` when one is given."""
+    article = load_through_cache(path, cache_dir, max_summary_sentences, max_summary_chars)[1]
+    assert article is not None  # no size limit: parsed here when not cached
+    return article
+
+
+def load_through_cache(
+    path: Path | str | None,
+    cache_dir: Path | None,
+    max_summary_sentences: int,
+    max_summary_chars: int,
+    *,
+    parse_up_to: int | None = None,
+) -> tuple[Path, Article | None]:
+    """The file and its article: from the cache, else parsed here (and cached) unless larger than ``parse_up_to``.
+
+    ``None`` for an uncached file over the limit, which the caller parses elsewhere.
+    """
     file, data = read_source(path)
     entry = entry_for(data, cache_dir, max_summary_sentences, max_summary_chars)
+    if parse_up_to is not None and len(data) > parse_up_to:
+        del data  # only its digest was needed: keep it out of memory while the cache entry loads
+        return file, cached(entry)
     article = cached(entry)
     if article is None:
         article = parse_bytes(
             data, path=str(file), max_summary_sentences=max_summary_sentences, max_summary_chars=max_summary_chars
         )
         save(entry, article)
-    return article
+    return file, article

@@ -30,13 +30,12 @@ from pathlib import Path
 
 from bot import errors
 from bot.article.cache import (
-    cached,
     entry_for,
+    load_through_cache,
     parser_fingerprint,
     prune_now_and_then,
     read_entry,
     read_source,
-    save,
     write_entry,
 )
 from bot.article.load import parse_bytes
@@ -89,21 +88,9 @@ class ParseWorker:
         return article
 
     def _quick(self, path: Path | str | None) -> tuple[Path, Article | None]:
-        file, data = read_source(path)
-        entry = entry_for(data, self.cache_dir, self.max_summary_sentences, self.max_summary_chars)
-        if len(data) > self.inline_bytes:
-            del data  # only its digest was needed: keep it out of memory while the cache entry loads
-            return file, cached(entry)
-        article = cached(entry)
-        if article is None:
-            article = parse_bytes(
-                data,
-                path=str(file),
-                max_summary_sentences=self.max_summary_sentences,
-                max_summary_chars=self.max_summary_chars,
-            )
-            save(entry, article)
-        return file, article
+        return load_through_cache(
+            path, self.cache_dir, self.max_summary_sentences, self.max_summary_chars, parse_up_to=self.inline_bytes
+        )
 
     async def _in_child(self, file: Path) -> Article:
         """Parse ``file`` in a child process; it writes the cache entry, or sends the article back."""

@@ -121,6 +121,14 @@ async def set_commands(bot: Bot, library: Library) -> None:
     await bot.set_my_commands(bot_commands(library, "en"), language_code="en")
 
 
+async def _refresh_menu(bot: Bot, library: Library) -> None:
+    """:func:`set_commands` once articles arrive while running: a failure is logged, not raised."""
+    try:
+        await set_commands(bot, library)
+    except TelegramError as exc:
+        log.warning("could not update the command menu: %s", exc.message)
+
+
 async def load_waiting(application: Application) -> None:  # type: ignore[type-arg]
     """Task: load the articles the library waits for (a large article the cache does not hold yet).
 
@@ -146,10 +154,7 @@ async def load_waiting(application: Application) -> None:  # type: ignore[type-a
             return
         library.add(slot, article)
         log.info("article %s (%s) ready after %.1f s", slot, article.id, time.monotonic() - started)
-    try:
-        await set_commands(application.bot, library)
-    except TelegramError as exc:
-        log.warning("could not update the command menu: %s", exc.message)
+    await _refresh_menu(application.bot, library)
 
 
 async def post_stop(application: Application) -> None:  # type: ignore[type-arg]
@@ -194,10 +199,7 @@ async def refresh_library(context: Context) -> None:
         log.debug("library: %d article(s) indexed for search", indexed)
     if first:
         log.info("library: %d article(s) loaded, %d broken file(s) skipped", len(library), len(library.broken))
-        try:
-            await set_commands(context.bot, library)
-        except TelegramError as exc:
-            log.warning("could not update the command menu: %s", exc.message)
+        await _refresh_menu(context.bot, library)
     else:
         for entry in [*changes.new, *changes.changed]:
             state = "new" if entry in changes.new else "changed"
