@@ -57,11 +57,20 @@ class Speech:
     role_connectors: frozenset[str]
     name_openers: frozenset[str]
     channels: frozenset[str]
+    object_verbs: dict[str, frozenset[str]]
+    after_quote: tuple[tuple[str, ...], ...]
+    time_words: frozenset[str]
 
     @cached_property
     def triggers(self) -> frozenset[str]:
         """Words without which a sentence holds no statement: speech verbs, participles, ``وفق``…"""
-        return self.verbs | self.participles | self.according_to
+        return (
+            self.verbs
+            | self.participles
+            | self.according_to
+            | frozenset(self.object_verbs)
+            | frozenset(phrase[0] for phrase in self.after_quote)
+        )
 
 
 @dataclass(frozen=True)
@@ -87,6 +96,28 @@ class Page:
     stopwords: frozenset[str]
 
 
+def _participle_forms(words: list[str]) -> frozenset[str]:
+    """Participles are listed masculine (``مشيرا``); the feminine and plural forms are derived."""
+    out: set[str] = set()
+    for word in words:
+        base = normalise_word(word)
+        stems = [base[:-1]] if base.endswith("ا") else []
+        forms = [base] + [stem + suffix for stem in stems for suffix in ("ا", "ه", "ين", "ات", "ان")]
+        out.update(prefix + form for form in forms for prefix in ("", "و", "ف"))
+    return frozenset(out)
+
+
+def _object_verbs(entries: list[dict[str, Any]]) -> dict[str, frozenset[str]]:
+    """Each form of an object-taking verb (prefixes and participle forms included) -> its prepositions."""
+    out: dict[str, set[str]] = {}
+    for entry in entries:
+        preps = {normalise_word(p) for p in entry["prepositions"]}
+        for word in entry["verbs"].split():
+            for form in _participle_forms([word]) | _forms([word]):
+                out.setdefault(form, set()).update(preps)
+    return {form: frozenset(preps) for form, preps in out.items()}
+
+
 def _phrases(items: list[str]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(normalise(item).split()) for item in items if normalise(item))
 
@@ -97,7 +128,7 @@ def speech() -> Speech:
     raw = _load("speech.json")
     return Speech(
         verbs=_forms(raw["verbs"]),
-        participles=_forms(raw["participles"]),
+        participles=_participle_forms(raw["participles"]),
         ambiguous=_forms(raw["ambiguous"]),
         complements=_forms(raw["complements"], ("",)),
         complement_lead_ins=_forms(raw["complement_lead_ins"], ("",)),
@@ -113,6 +144,9 @@ def speech() -> Speech:
         role_connectors=frozenset(normalise(r) for r in raw["role_connectors"]),
         name_openers=frozenset(normalise_word(w) for w in raw["name_openers"]),
         channels=frozenset(normalise_word(w) for w in raw["channels"]),
+        object_verbs=_object_verbs(raw["object_verbs"]),
+        after_quote=_phrases(raw["after_quote"]),
+        time_words=_forms(raw["time_words"]),
     )
 
 

@@ -32,6 +32,7 @@ _COMPLEMENT_WINDOW = 40
 _NAME_WORDS = 6
 _NOT_BA = frozenset({"بيان", "بيانه", "بيانها", "بعد", "بين", "بسبب", "بشان", "بحسب", "بدوره", "بدورها"})
 _QUOTE_MARKS = str.maketrans("", "", '"«»“”„')
+_OPEN_MARKS = frozenset('"«“„')
 
 
 @dataclass(frozen=True)
@@ -93,24 +94,38 @@ def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
     out: list[RawStatement] = []
     i = 0
     consumed_to = -1
+    before = _quote_then_speaker(sentence, tokens, paragraph)
+    if before is not None:
+        out.append(before[0])
+        consumed_to = before[1]
     while i < len(tokens):
         token = tokens[i]
         if token.quote is not None or token.start < consumed_to:
             i += 1
             continue
-        is_verb = token.norm in speech.verbs
         is_participle = token.norm in speech.participles
-        if not (is_verb or is_participle):
+        objects = speech.object_verbs.get(token.norm, frozenset())
+        is_verb = token.norm in speech.verbs or (bool(objects) and not is_participle)
+        if not (is_verb or is_participle) or _after_according_to(tokens, i):
             i += 1
             continue
-        subject_end = i + 1
+        subject_start = _skip_addressee(tokens, i + 1)
+        subject_end = subject_start
         subject: str | None = None
         if is_verb:
-            subject_end = _subject_end(tokens, i + 1)
-            if subject_end > i + 1:
-                raw_subject = sentence[tokens[i + 1].start : tokens[subject_end - 1].end]
-                subject = " ".join(raw_subject.translate(_QUOTE_MARKS).split()).strip(_TRAILING)
-        found = _complement(sentence, tokens, subject_end, has_subject=subject is not None)
+            subject_end = _subject_end(tokens, subject_start, stops=objects)
+            if subject_end > subject_start:
+                raw_subject = sentence[tokens[subject_start].start : tokens[subject_end - 1].end]
+                subject = " ".join(raw_subject.translate(_QUOTE_MARKS).split()).strip(_TRAILING) or None
+            if subject is not None and _only_time_words(tokens, subject_start, subject_end):
+                subject = None  # ``أعلن الأربعاء أن``: a date, not a speaker
+        found = None
+        if objects and _object_first(tokens, subject_end, objects):
+            found = _object_complement(sentence, tokens, subject_end, objects, has_subject=subject is not None)
+        if found is None and (token.norm in speech.verbs or is_participle):
+            found = _complement(sentence, tokens, subject_end, has_subject=subject is not None)
+        if found is None and objects:
+            found = _object_complement(sentence, tokens, subject_end, objects, has_subject=subject is not None)
         if found is None and token.norm in speech.ba_verbs:
             found = _ba_complement(sentence, tokens, subject_end)
         if found is not None and token.norm in speech.quoting_verbs:
@@ -121,7 +136,7 @@ def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
         text, form, end_char = found
         text = text.strip(_TRAILING)
         if len(text.split()) >= 2:
-            if not any(t.is_word for t in tokens[i + 1 : subject_end]):  # ``وأضاف - أن``: punctuation, no name
+            if not any(t.is_word for t in tokens[subject_start:subject_end]):  # ``وأضاف - أن``: no name
                 subject = None
             out.append(RawStatement(text, form, subject, paragraph, continues=subject is None))
         consumed_to = end_char
@@ -133,8 +148,11 @@ def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
     return out
 
 
-def _subject_end(tokens: list[_Token], start: int) -> int:
-    """Index just past the verb's subject (``start`` when the verb has none)."""
+def _subject_end(tokens: list[_Token], start: int, stops: frozenset[str] = frozenset()) -> int:
+    """Index just past the verb's subject (``start`` when the verb has none).
+
+    ``stops`` are the verb's own prepositions (``حذر … من``): the first one ends the subject.
+    """
     speech = lexicon.speech()
     j = start
     words = 0
@@ -144,9 +162,9 @@ def _subject_end(tokens: list[_Token], start: int) -> int:
             j = _skip_quote(tokens, j)  # «المرصد العراقي» as (part of) the subject
             words += 1
             continue
-        if token.quote is not None or token.text in _COMMAS or token.text in ":()[]":
+        if token.quote is not None or token.text in _COMMAS or token.text in _OPEN_MARKS or token.text in ":()[]":
             break
-        if token.norm in speech.complements:
+        if token.norm in speech.complements or (token.norm in stops and j > start):
             break
         stop = token.norm in speech.subject_stops and not _is_name_ali(token) and not _role_connector(tokens, start, j)
         stop = stop or token.norm in speech.verbs or token.norm in speech.participles or _adverb(tokens, j)
@@ -211,8 +229,12 @@ def _complement(sentence: str, tokens: list[_Token], start: int, *, has_subject:
     while j < limit:
         token = tokens[j]
         if token.quote is not None:
+            if token.opens and not _is_quoted_name(tokens, j) and _quoted_words(tokens, j) >= 3:
+                return _direct(sentence, token)  # ``قال في فيديو نشر الأحد "…"``
             j = _skip_quote(tokens, j)
             continue
+        if token.text in _OPEN_MARKS:
+            return _unpaired(sentence, tokens, j)  # a quotation that never closes in the sentence
         if token.norm in speech.verbs and j > start:
             return None
         if token.text == ":":
@@ -351,3 +373,123 @@ def _strip_lam(source: str) -> str:
     if source.startswith("لل"):
         return "ال" + source[2:]
     return source
+
+
+def _quoted_words(tokens: list[_Token], j: int) -> int:
+    span = tokens[j].quote
+    return sum(1 for t in tokens[j:] if t.quote is span and t.is_word)
+
+
+def _unpaired(sentence: str, tokens: list[_Token], j: int) -> tuple[str, str, int] | None:
+    """An opening mark with no partner: the words after it to the next mark or the sentence's end."""
+    k = j + 1
+    while k < len(tokens) and tokens[k].text not in '"«»“”„' and tokens[k].quote is None:
+        k += 1
+    inner = [t for t in tokens[j + 1 : k] if t.is_word]
+    if len(inner) < 3:
+        return None
+    return sentence[inner[0].start : inner[-1].end], "direct", tokens[k - 1].end
+
+
+def _skip_addressee(tokens: list[_Token], j: int) -> int:
+    """``قال لـ"الاقتصادية" مصدر``: the paper or agency spoken to comes before the subject."""
+    if j < len(tokens) and tokens[j].norm in ("ل", "لـ") and j + 1 < len(tokens) and tokens[j + 1].opens:
+        return _skip_quote(tokens, j + 1)
+    if j < len(tokens) and tokens[j].norm in ("ل", "لـ") and j + 1 < len(tokens) and tokens[j + 1].text in _OPEN_MARKS:
+        k = j + 2
+        while k < len(tokens) and k < j + 6 and tokens[k].text not in '"»”':
+            k += 1
+        return k + 1 if k < len(tokens) else j
+    return j
+
+
+def _only_time_words(tokens: list[_Token], start: int, end: int) -> bool:
+    """The subject is a day or a time (``يوم``، ``الأربعاء``، ``امس``), not who spoke."""
+    speech = lexicon.speech()
+    words = [t for t in tokens[start:end] if t.is_word]
+    return bool(words) and all(t.norm in speech.time_words for t in words)
+
+
+def _object_first(tokens: list[_Token], j: int, objects: frozenset[str]) -> bool:
+    """The verb's preposition comes right after the subject (``حذر X من …``), not a complementizer."""
+    speech = lexicon.speech()
+    while j < len(tokens) and tokens[j].text in _COMMAS:
+        j += 1
+    if j + 1 >= len(tokens):
+        return False
+    return tokens[j].norm in objects and tokens[j + 1].norm not in speech.complements
+
+
+def _object_complement(
+    sentence: str, tokens: list[_Token], start: int, objects: frozenset[str], *, has_subject: bool
+) -> tuple[str, str, int] | None:
+    """What was said as a noun after the verb's preposition: ``حذرت الجهات من حدوث كارثة``.
+
+    The preposition may follow the subject after a short aside (``في بيانه الذي بثته الوكالة``);
+    a direct object (``توقع تراجع الأسعار``) is taken only right after a verb with no subject.
+    """
+    speech = lexicon.speech()
+    j = start
+    while j < len(tokens) and tokens[j].text in _COMMAS:
+        j += 1
+    if "" in objects and not has_subject and j < len(tokens) and _object_word(tokens[j]):
+        return _reported(sentence, tokens, j, form="reported")
+    limit = min(len(tokens), j + 12)
+    while j < limit:
+        token = tokens[j]
+        if token.quote is not None or token.norm in speech.verbs or token.norm in speech.complements:
+            return None
+        if token.norm in objects and token.norm and j + 1 < len(tokens):
+            nxt = tokens[j + 1]
+            if nxt.opens:
+                return _direct(sentence, nxt)
+            if nxt.is_word and nxt.norm not in speech.complements:
+                return _reported(sentence, tokens, j + 1, form="reported")
+            return None
+        j += 1
+    return None
+
+
+def _object_word(token: _Token) -> bool:
+    """A noun that can open a direct object: a word that is no particle, preposition or time word."""
+    speech = lexicon.speech()
+    if not token.is_word and not token.opens:
+        return False
+    return token.opens or (token.norm not in speech.subject_stops and token.norm not in speech.complements)
+
+
+def _quote_then_speaker(sentence: str, tokens: list[_Token], paragraph: int) -> tuple[RawStatement, int] | None:
+    """``"…"، هذا هو موقف X`` or ``«…»، قال X``: a sentence that opens with the words, the speaker after."""
+    speech = lexicon.speech()
+    first = next((t for t in tokens if t.is_word or t.opens), None)
+    if first is None or not first.opens or first.quote is None or _quoted_words(tokens, tokens.index(first)) < 3:
+        return None
+    j = _skip_quote(tokens, tokens.index(first))
+    while j < len(tokens) and (tokens[j].text in _COMMAS or tokens[j].norm in ("هذا", "هذه", "وهذا", "وهذه", "هو", "هي", "كما")):
+        j += 1
+    if j >= len(tokens):
+        return None
+    k = j
+    for phrase in speech.after_quote:
+        n = len(phrase)
+        if tuple(t.norm for t in tokens[j : j + n]) == phrase:
+            k = j + n
+            break
+    else:
+        if tokens[j].norm not in speech.verbs:
+            return None
+        k = j + 1
+    end = _subject_end(tokens, k)
+    if end <= k:
+        return None
+    subject = " ".join(sentence[tokens[k].start : tokens[end - 1].end].translate(_QUOTE_MARKS).split()).strip(_TRAILING)
+    if not subject:
+        return None
+    a, b = first.quote.inner
+    return RawStatement(sentence[a:b].strip(_TRAILING), "direct", subject, paragraph, continues=False), tokens[end - 1].end
+
+
+def _after_according_to(tokens: list[_Token], i: int) -> bool:
+    """``وفق ما أفاد «المرصد»``: the verb names the source of ``وفق``, it introduces nothing."""
+    speech = lexicon.speech()
+    return i >= 2 and tokens[i - 1].norm == "ما" and tokens[i - 2].norm in speech.according_to
