@@ -60,6 +60,7 @@ class Speech:
     object_verbs: dict[str, frozenset[str]]
     after_quote: tuple[tuple[str, ...], ...]
     time_words: frozenset[str]
+    after_quote_openers: frozenset[str]
 
     @cached_property
     def triggers(self) -> frozenset[str]:
@@ -147,6 +148,7 @@ def speech() -> Speech:
         object_verbs=_object_verbs(raw["object_verbs"]),
         after_quote=_phrases(raw["after_quote"]),
         time_words=_forms(raw["time_words"]),
+        after_quote_openers=_forms(raw["after_quote_openers"]),
     )
 
 

@@ -465,7 +465,7 @@ def _quote_then_speaker(sentence: str, tokens: list[_Token], paragraph: int) -> 
     if first is None or not first.opens or first.quote is None or _quoted_words(tokens, tokens.index(first)) < 3:
         return None
     j = _skip_quote(tokens, tokens.index(first))
-    while j < len(tokens) and (tokens[j].text in _COMMAS or tokens[j].norm in ("هذا", "هذه", "وهذا", "وهذه", "هو", "هي", "كما")):
+    while j < len(tokens) and (tokens[j].text in _COMMAS or tokens[j].norm in speech.after_quote_openers):
         j += 1
     if j >= len(tokens):
         return None
@@ -486,7 +486,8 @@ def _quote_then_speaker(sentence: str, tokens: list[_Token], paragraph: int) -> 
     if not subject:
         return None
     a, b = first.quote.inner
-    return RawStatement(sentence[a:b].strip(_TRAILING), "direct", subject, paragraph, continues=False), tokens[end - 1].end
+    statement = RawStatement(sentence[a:b].strip(_TRAILING), "direct", subject, paragraph, continues=False)
+    return statement, tokens[end - 1].end
 
 
 def _after_according_to(tokens: list[_Token], i: int) -> bool:
