@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 _PAIRS = {"«": "»", "“": "”", "„": "”", "‹": "›"}
 _ENDERS = ".!?؟…"
-_OPENERS = re.compile('["' + "".join(_PAIRS) + "]")
-_PAIR_MARKS = {opener: re.compile(re.escape(opener) + "|" + re.escape(closer)) for opener, closer in _PAIRS.items()}
+_MARKS = re.compile('["' + "".join(_PAIRS) + "".join(set(_PAIRS.values())) + "]")
 _ENDER_RUN = re.compile("[" + re.escape(_ENDERS) + "]+")
 _WORD_CHAR = re.compile(r"\w")
 
@@ -33,37 +32,87 @@ class QuoteSpan:
 
 
 def quote_spans(text: str) -> list[QuoteSpan]:
-    """Outermost quotations in ``text``; straight quotes pair in order, an odd last one is ignored."""
+    """Outermost quotations in ``text``, in one pass over its quote marks.
+
+    Writers mistype marks, so a mark's role comes from where it stands as well as its glyph: a
+    ``»`` after a colon or a space with a word after it opens (``وقال:» لا…``), a ``«`` with spaces
+    on both sides or glued to the word before it closes the quotation still open (``«8 مارس «``).
+    Guillemets nest one level (``«إن «الجبهة» انسحبت»``); a deeper opener is a typo and is
+    skipped. A quotation that never closes is dropped and the pairs inside it are kept. Straight
+    quotes pair in order outside guillemets; a straight quote with a word before it and none after
+    cannot open one, and one that never closes leaves the marks after it to pair among
+    themselves. Linear in the length of the text.
+    """
     spans: list[QuoteSpan] = []
     pos = 0
-    while (found := _OPENERS.search(text, pos)) is not None:
-        i = found.start()
-        if text[i] == '"':
-            close = text.find('"', i + 1)
-            if close == -1:
-                break
-        else:
-            close = _matching(text, i)
-            if close == -1:
-                pos = i + 1
-                continue
-        spans.append(QuoteSpan(i, close))
-        pos = close + 1
+    while pos < len(text):
+        resume = _scan(text, pos, spans)
+        if resume is None:
+            break
+        pos = resume
     return spans
 
 
-def _matching(text: str, start: int) -> int:
-    """Index of the mark that closes the paired opener at ``start`` (nesting counted), or -1."""
-    opener = text[start]
-    depth = 0
-    for mark in _PAIR_MARKS[opener].finditer(text, start):
-        if mark.group() == opener:
-            depth += 1
+def _scan(text: str, pos: int, spans: list[QuoteSpan]) -> int | None:
+    """Pair the marks from ``pos``; the index to resume from after an unclosed straight quote."""
+    stack: list[int] = []  # open guillemets, at most two deep
+    inner: list[QuoteSpan] = []  # closed pairs inside the outermost open guillemet
+    straight = -1  # the open straight quote
+    for found in _MARKS.finditer(text, pos):
+        i = found.start()
+        mark = text[i]
+        if mark == '"':
+            if stack:
+                continue
+            if straight >= 0:
+                spans.append(QuoteSpan(straight, i))
+                straight = -1
+            elif not _closer_shape(text, i) or _opener_shape(text, i):
+                straight = i
+            continue
+        if straight >= 0:
+            continue
+        if _opens(text, i, mark, bool(stack)):
+            if len(stack) < 2:
+                stack.append(i)
+            continue
+        if not stack:
+            continue  # a stray closer
+        opener = stack.pop()
+        if stack:
+            inner.append(QuoteSpan(opener, i))
         else:
-            depth -= 1
-            if depth == 0:
-                return mark.start()
-    return -1
+            spans.append(QuoteSpan(opener, i))
+            inner.clear()
+    if stack:
+        spans.extend(inner if len(stack) == 1 else [])
+        spans.sort(key=_start)
+    if straight >= 0:
+        return straight + 1
+    return None
+
+
+def _opens(text: str, i: int, mark: str, open_now: bool) -> bool:
+    """Whether the guillemet-like mark at ``i`` opens a quotation (else it closes one)."""
+    before_space = i == 0 or text[i - 1].isspace() or text[i - 1] in ":(["
+    after_space = i + 1 >= len(text) or text[i + 1].isspace()
+    if mark in _PAIRS:  # an opening glyph
+        if open_now and (after_space or not before_space):
+            return False  # ``مارس « وقام``، ``سابقا«``: it closes the quotation still open
+        return True
+    k = i - 1
+    while k > 0 and k > i - 4 and text[k] == " ":  # ``وقال :»``: a space or two before the mark
+        k -= 1
+    after_colon = k >= 0 and text[k] == ":"
+    return not open_now and (after_colon or (before_space and not after_space))  # ``وقال:» لا`` opens
+
+
+def _opener_shape(text: str, i: int) -> bool:
+    return (i == 0 or text[i - 1].isspace() or text[i - 1] in ":([") and i + 1 < len(text) and not text[i + 1].isspace()
+
+
+def _closer_shape(text: str, i: int) -> bool:
+    return i > 0 and not text[i - 1].isspace() and (i + 1 >= len(text) or not _WORD_CHAR.match(text[i + 1]))
 
 
 def inside(spans: list[QuoteSpan], index: int) -> bool:
