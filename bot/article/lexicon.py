@@ -61,6 +61,9 @@ class Speech:
     after_quote: tuple[tuple[str, ...], ...]
     time_words: frozenset[str]
     after_quote_openers: frozenset[str]
+    stance_verbs: frozenset[str]
+    relatives: frozenset[str]
+    contrast_openers: frozenset[str]
 
     @cached_property
     def triggers(self) -> frozenset[str]:
@@ -70,6 +73,7 @@ class Speech:
             | self.participles
             | self.according_to
             | frozenset(self.object_verbs)
+            | self.stance_verbs
             | frozenset(phrase[0] for phrase in self.after_quote)
         )
 
@@ -149,6 +153,9 @@ def speech() -> Speech:
         after_quote=_phrases(raw["after_quote"]),
         time_words=_forms(raw["time_words"]),
         after_quote_openers=_forms(raw["after_quote_openers"]),
+        stance_verbs=_forms(raw["stance_verbs"]),
+        relatives=_forms(raw["relatives"], ("",)),
+        contrast_openers=_forms(raw["contrast_openers"], ("",)),
     )
 
 

@@ -106,19 +106,23 @@ def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
         is_participle = token.norm in speech.participles
         objects = speech.object_verbs.get(token.norm, frozenset())
         is_verb = token.norm in speech.verbs or (bool(objects) and not is_participle)
+        relative = i > 0 and tokens[i - 1].norm in speech.relatives  # ``الذي يتوقع``: the subject is before
+        if not (is_verb or is_participle) and token.norm in speech.stance_verbs and not relative:
+            anchor = _subject(sentence, tokens, _skip_addressee(tokens, i + 1), frozenset())[0]
+            if anchor is not None:  # ``وأيد المندوب الروسي … مشيرا إلى أن``: the participle's speaker
+                out.append(RawStatement("", "anchor", _trim_anchor(anchor), paragraph, continues=False))
+            i += 1
+            continue
         if not (is_verb or is_participle) or _after_according_to(tokens, i):
             i += 1
             continue
         subject_start = _skip_addressee(tokens, i + 1)
         subject_end = subject_start
         subject: str | None = None
-        if is_verb:
-            subject_end = _subject_end(tokens, subject_start, stops=objects)
-            if subject_end > subject_start:
-                raw_subject = sentence[tokens[subject_start].start : tokens[subject_end - 1].end]
-                subject = " ".join(raw_subject.translate(_QUOTE_MARKS).split()).strip(_TRAILING) or None
-            if subject is not None and _only_time_words(tokens, subject_start, subject_end):
-                subject = None  # ``أعلن الأربعاء أن``: a date, not a speaker
+        if is_verb and not relative:
+            subject, subject_end = _subject(sentence, tokens, subject_start, objects)
+            if subject is None:
+                subject = _fronted_subject(sentence, tokens, i)
         found = None
         if objects and _object_first(tokens, subject_end, objects):
             found = _object_complement(sentence, tokens, subject_end, objects, has_subject=subject is not None)
@@ -131,6 +135,8 @@ def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
         if found is not None and token.norm in speech.quoting_verbs:
             subject = _quoted_source(tokens, sentence, subject_end, found[2]) or subject
         if found is None:
+            if subject is not None and token.norm in speech.verbs:  # ``وقال X للصحفيين`` with no clause yet
+                out.append(RawStatement("", "anchor", _trim_anchor(subject), paragraph, continues=False))
             i += 1
             continue
         text, form, end_char = found
@@ -146,6 +152,50 @@ def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
         if according:
             out.append(according)
     return out
+
+
+def _subject(
+    sentence: str, tokens: list[_Token], start: int, stops: frozenset[str]
+) -> tuple[str | None, int]:
+    """The verb's subject as written (``None`` for none, or a date) and the index just past it."""
+    end = _subject_end(tokens, start, stops=stops)
+    if end <= start or _only_time_words(tokens, start, end):
+        return None, end  # ``أعلن الأربعاء أن``: a date, not a speaker
+    raw = sentence[tokens[start].start : tokens[end - 1].end]
+    return " ".join(raw.translate(_QUOTE_MARKS).split()).strip(_TRAILING) or None, end
+
+
+def _trim_anchor(subject: str) -> str:
+    """A non-speech verb's subject runs into its object: keep the role and a name of three words."""
+    from bot.article.speakers import split_role  # speakers imports this module
+
+    name, role = split_role(subject)
+    parts = name.split()
+    if role is not None:
+        return f"{role} {' '.join(parts[:3])}"
+    return " ".join(parts[:3])
+
+
+def _fronted_subject(sentence: str, tokens: list[_Token], i: int) -> str | None:
+    """The subject before the verb: ``الملحن سمير سعيد، أشار إلى`` or ``أما الإعلامي X فقال``."""
+    speech = lexicon.speech()
+    before = [t for t in tokens[:i] if t.is_word]
+    if not before or len(before) > 8 or any(t.norm in speech.verbs or t.quote is not None for t in before):
+        return None
+    first = before[0]
+    if first.norm in speech.contrast_openers and tokens[i].norm.startswith("ف"):
+        words = before[1:]
+    elif i > 0 and tokens[i - 1].text in _COMMAS:
+        bare = first.norm[1:] if first.norm.startswith("و") else first.norm
+        if bare in speech.subject_stops or bare in ("من", "بدوره", "بدورها") or first.norm in speech.subject_stops:
+            return None  # ``ومن جانبه،``، ``وفي السياق،``: an aside, not a subject
+        words = before
+    else:
+        return None
+    if not words:
+        return None
+    text = sentence[words[0].start : words[-1].end]
+    return " ".join(text.translate(_QUOTE_MARKS).split()).strip(_TRAILING) or None
 
 
 def _subject_end(tokens: list[_Token], start: int, stops: frozenset[str] = frozenset()) -> int:

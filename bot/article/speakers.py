@@ -104,7 +104,7 @@ def resolve(raw: list[RawStatement], full_text: str) -> list[Statement]:
     seen: set[tuple[str, str]] = set()
     who: dict[str, tuple[str, str | None, str | None, str | None]] = {}  # a party speaks many times
     for item, party in zip(raw, owners, strict=True):
-        if party is None:
+        if party is None or item.form == "anchor":  # an anchor names who speaks next, it says nothing
             continue
         fullest = party.root().fullest
         if fullest not in who:
