@@ -16,6 +16,8 @@ _ENDERS = ".!?؟…"
 _MARKS = re.compile('["' + "".join(_PAIRS) + "".join(set(_PAIRS.values())) + "]")
 _ENDER_RUN = re.compile("[" + re.escape(_ENDERS) + "]+")
 _WORD_CHAR = re.compile(r"\w")
+_ARABIC_WORD = re.compile("[\u0621-\u064a]{3}")
+_ARABIC_TAIL = re.compile("[\u0621-\u064a\u064b-\u065f]+[»”\"']?$")
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,7 @@ def sentence_bounds(paragraph: str) -> list[tuple[int, int]]:
             continue
         while after < n and paragraph[after] in ")]»”\"'":
             after += 1
-        at_end = after >= n or paragraph[after].isspace()
+        at_end = after >= n or paragraph[after].isspace() or _glued_sentence(paragraph, start, i, run.end(), after)
         is_pause = run.group() == ".."
         is_abbreviation = run.group() == "." and _one_letter_word_before(paragraph, start, i)
         if at_end and not is_pause and not is_abbreviation:
@@ -150,6 +152,20 @@ def sentence_bounds(paragraph: str) -> list[tuple[int, int]]:
             start = after
     _push(bounds, paragraph, start, n)
     return bounds
+
+
+def _glued_sentence(text: str, start: int, i: int, run_end: int, after: int) -> bool:
+    """``تعسفية.وقال``: a full stop with no space after it still ends a sentence between two words.
+
+    Only between Arabic words of three letters or more, and after a word of four or more or a
+    closing quote, so initials (``د.خالد``) and abbreviations (``ايه.آر.دي``) stay whole.
+    """
+    if run_end - i != 1 or text[i] != ".":
+        return False
+    if not _ARABIC_WORD.match(text, after):
+        return False
+    before = _ARABIC_TAIL.search(text, max(start, i - 40), i)
+    return before is not None and (len(before.group()) >= 4 or after > i + 1)
 
 
 def _one_letter_word_before(text: str, start: int, end: int) -> bool:

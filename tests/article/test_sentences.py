@@ -98,6 +98,16 @@ def test_unclosed_runs_take_linear_time() -> None:
     assert visits(4000) <= 2.2 * visits(2000)
 
 
+def _glued(text: str, start: int, i: int, run_end: int, after: int) -> bool:
+    """A full stop glued to the next Arabic word of 3+ letters, after one of 4+ letters or a closing quote."""
+    if text[i:run_end] != ".":
+        return False
+    if not re.match("[\u0621-\u064a]{3}", text[after:]):
+        return False
+    tail = re.search("[\u0621-\u064a\u064b-\u065f]+[»”\"']?$", text[max(start, i - 40) : i])
+    return tail is not None and (len(tail.group()) >= 4 or after > i + 1)
+
+
 def _reference_sentences(paragraph: str) -> list[str]:
     spans = [(s.start, s.end) for s in quote_spans(paragraph)]
     out: list[str] = []
@@ -111,7 +121,7 @@ def _reference_sentences(paragraph: str) -> list[str]:
             run, after = paragraph[i : j + 1], j + 1
             while after < n and paragraph[after] in ")]»”\"'":
                 after += 1
-            at_end = after >= n or paragraph[after].isspace()
+            at_end = after >= n or paragraph[after].isspace() or _glued(paragraph, start, i, j + 1, after)
             abbreviation = run == "." and bool(re.search(r"(?:^|\s)\w$", paragraph[start:i]))
             if at_end and run != ".." and not abbreviation:
                 out.append(paragraph[start:after].strip())
@@ -123,7 +133,7 @@ def _reference_sentences(paragraph: str) -> list[str]:
     return [s for s in out if s]
 
 
-_PIECES = ["قال", "د", " د.", "قال.", " ", " ", ".", "..", "«", "»", "“", "”", "„", "‹", "›", '"', "!", "؟", "…", ")", "1", "\n"]
+_PIECES = ["قال", "تعسفية", "وقال", "د", " د.", "قال.", " ", " ", ".", "..", "«", "»", "“", "”", "„", "‹", "›", '"', "!", "؟", "…", ")", "1", "\n"]
 _TEXT = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
 
 
