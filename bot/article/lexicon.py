@@ -64,6 +64,7 @@ class Speech:
     stance_verbs: frozenset[str]
     relatives: frozenset[str]
     contrast_openers: frozenset[str]
+    clause_openers: frozenset[str]
 
     @cached_property
     def triggers(self) -> frozenset[str]:
@@ -156,6 +157,7 @@ def speech() -> Speech:
         stance_verbs=_forms(raw["stance_verbs"]),
         relatives=_forms(raw["relatives"], ("",)),
         contrast_openers=_forms(raw["contrast_openers"], ("",)),
+        clause_openers=_forms(raw["clause_openers"], ("",)),
     )
 
 

@@ -123,8 +123,11 @@ def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
             subject, subject_end = _subject(sentence, tokens, subject_start, objects)
             if subject is None:
                 subject = _fronted_subject(sentence, tokens, i)
+        fronted = subject is not None and subject_end == subject_start
         found = None
-        if objects and _object_first(tokens, subject_end, objects):
+        if "" in objects and (subject is None or fronted) and _object_word_at(tokens, subject_end):
+            found = _reported(sentence, tokens, subject_end, form="reported")  # ``مؤكدا حرص الجهات``
+        if found is None and objects and _object_first(tokens, subject_end, objects):
             found = _object_complement(sentence, tokens, subject_end, objects, has_subject=subject is not None)
         if found is None and (token.norm in speech.verbs or is_participle):
             found = _complement(sentence, tokens, subject_end, has_subject=subject is not None)
@@ -190,6 +193,14 @@ def _fronted_subject(sentence: str, tokens: list[_Token], i: int) -> str | None:
         if bare in speech.subject_stops or bare in ("من", "بدوره", "بدورها") or first.norm in speech.subject_stops:
             return None  # ``ومن جانبه،``، ``وفي السياق،``: an aside, not a subject
         words = before
+    elif i > 0 and tokens[i - 1].is_word and not tokens[i].norm.startswith(("و", "ف")):
+        # ``لكن الوزير عادل الجبير أكد``: a bare verb right after a noun phrase
+        words = before
+        while words and (words[0].norm in speech.contrast_openers or words[0].norm in speech.clause_openers
+                         or words[0].norm in speech.complements):
+            words = words[1:]
+        if not words or words[0].norm in speech.subject_stops or words[0].norm in speech.relatives:
+            return None
     else:
         return None
     if not words:
@@ -285,8 +296,8 @@ def _complement(sentence: str, tokens: list[_Token], start: int, *, has_subject:
             continue
         if token.text in _OPEN_MARKS:
             return _unpaired(sentence, tokens, j)  # a quotation that never closes in the sentence
-        if token.norm in speech.verbs and j > start:
-            return None
+        if (token.norm in speech.verbs or token.norm in speech.participles) and j > start:
+            return None  # the next verb's clause is its own
         if token.text == ":":
             nxt = j + 1
             if nxt < len(tokens) and tokens[nxt].opens:
@@ -498,6 +509,17 @@ def _object_complement(
             return None
         j += 1
     return None
+
+
+def _object_word_at(tokens: list[_Token], j: int) -> bool:
+    """A bare noun right after the verb: the start of a direct object, not a name, particle or clause."""
+    speech = lexicon.speech()
+    if j >= len(tokens) or not tokens[j].is_word or tokens[j].quote is not None:
+        return False
+    norm = tokens[j].norm
+    if norm.startswith(("ال", "لل", "بال")) or norm in speech.roles or norm in speech.stance_verbs:
+        return False
+    return _object_word(tokens[j]) and norm not in speech.verbs and norm not in speech.time_words
 
 
 def _object_word(token: _Token) -> bool:
