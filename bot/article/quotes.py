@@ -138,14 +138,14 @@ def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
         if found is not None and token.norm in speech.quoting_verbs:
             subject = _quoted_source(tokens, sentence, subject_end, found[2]) or subject
         if found is None:
-            if subject is not None and token.norm in speech.verbs:  # ``وقال X للصحفيين`` with no clause yet
+            if subject is not None and token.norm in speech.verbs and "" not in objects:  # ``وقال X للصحفيين``
                 out.append(RawStatement("", "anchor", _trim_anchor(subject), paragraph, continues=False))
             i += 1
             continue
         text, form, end_char = found
         text = text.strip(_TRAILING)
         if len(text.split()) >= 2:
-            if not any(t.is_word for t in tokens[subject_start:subject_end]):  # ``وأضاف - أن``: no name
+            if not fronted and not any(t.is_word for t in tokens[subject_start:subject_end]):  # ``وأضاف - أن``
                 subject = None
             out.append(RawStatement(text, form, subject, paragraph, continues=subject is None))
         consumed_to = end_char
@@ -172,7 +172,9 @@ def _trim_anchor(subject: str) -> str:
     """A non-speech verb's subject runs into its object: keep the role and a name of three words."""
     from bot.article.speakers import split_role  # speakers imports this module
 
-    name, role = split_role(subject)
+    kept = subject.split()
+    cut = next((k for k in range(1, len(kept)) if normalise_word(kept[k]).startswith("بال")), len(kept))
+    name, role = split_role(" ".join(kept[:cut]))  # ``رحب السفير X بالاتفاق``: the object goes
     parts = name.split()
     if role is not None:
         return f"{role} {' '.join(parts[:3])}"
@@ -264,7 +266,13 @@ def _role_connector(tokens: list[_Token], start: int, j: int) -> bool:
     """``في`` right after a role word joins it to its organisation (``القيادي في الحركة``)."""
     speech = lexicon.speech()
     before = [t for t in tokens[start:j] if t.is_word]
-    return tokens[j].norm == "في" and len(before) == 1 and before[0].norm in speech.roles
+    return (
+        tokens[j].norm == "في"
+        and len(before) == 1
+        and before[0].norm in speech.roles
+        and j + 1 < len(tokens)
+        and tokens[j + 1].norm.startswith("ال")  # ``القيادي في الحركة``, not ``الوزير في كلمة``
+    )
 
 
 def _is_quoted_name(tokens: list[_Token], j: int) -> bool:
