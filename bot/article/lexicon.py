@@ -65,6 +65,7 @@ class Speech:
     relatives: frozenset[str]
     contrast_openers: frozenset[str]
     clause_openers: frozenset[str]
+    impersonal: frozenset[str]
 
     @cached_property
     def triggers(self) -> frozenset[str]:
@@ -158,6 +159,7 @@ def speech() -> Speech:
         relatives=_forms(raw["relatives"], ("",)),
         contrast_openers=_forms(raw["contrast_openers"], ("",)),
         clause_openers=_forms(raw["clause_openers"], ("",)),
+        impersonal=_forms(raw["impersonal"]),
     )
 
 

@@ -108,19 +108,20 @@ def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
         is_verb = token.norm in speech.verbs or (bool(objects) and not is_participle)
         relative = i > 0 and tokens[i - 1].norm in speech.relatives  # ``الذي يتوقع``: the subject is before
         if not (is_verb or is_participle) and token.norm in speech.stance_verbs and not relative:
-            anchor = _subject(sentence, tokens, _skip_addressee(tokens, i + 1), frozenset())[0]
+            anchor = _fronted_subject(sentence, tokens, i) if not token.norm.startswith(("و", "ف")) else None
+            anchor = anchor or _subject(sentence, tokens, _skip_addressee(tokens, i + 1), frozenset())[0]
             if anchor is not None:  # ``وأيد المندوب الروسي … مشيرا إلى أن``: the participle's speaker
                 out.append(RawStatement("", "anchor", _trim_anchor(anchor), paragraph, continues=False))
             i += 1
             continue
-        if not (is_verb or is_participle) or _after_according_to(tokens, i):
+        if not (is_verb or is_participle) or _after_according_to(tokens, i) or token.norm in speech.impersonal:
             i += 1
             continue
         subject_start = _skip_addressee(tokens, i + 1)
         subject_end = subject_start
         subject: str | None = None
         if is_verb and not relative:
-            subject, subject_end = _subject(sentence, tokens, subject_start, objects)
+            subject, subject_end = _subject(sentence, tokens, subject_start, objects - {""})
             if subject is None:
                 subject = _fronted_subject(sentence, tokens, i)
         fronted = subject is not None and subject_end == subject_start
@@ -131,7 +132,7 @@ def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
             found = _object_complement(sentence, tokens, subject_end, objects, has_subject=subject is not None)
         if found is None and (token.norm in speech.verbs or is_participle):
             found = _complement(sentence, tokens, subject_end, has_subject=subject is not None)
-        if found is None and objects:
+        if found is None and objects and (token.norm in speech.verbs or is_participle):
             found = _object_complement(sentence, tokens, subject_end, objects, has_subject=subject is not None)
         if found is None and token.norm in speech.ba_verbs:
             found = _ba_complement(sentence, tokens, subject_end)
@@ -191,8 +192,8 @@ def _fronted_subject(sentence: str, tokens: list[_Token], i: int) -> str | None:
     if first.norm in speech.contrast_openers and tokens[i].norm.startswith("ف"):
         words = before[1:]
     elif i > 0 and tokens[i - 1].text in _COMMAS:
-        bare = first.norm[1:] if first.norm.startswith("و") else first.norm
-        if bare in speech.subject_stops or bare in ("من", "بدوره", "بدورها") or first.norm in speech.subject_stops:
+        bare = _without_wa(first.norm)
+        if bare in speech.subject_stops or bare in speech.clause_openers or bare in ("من", "بدوره", "بدورها"):
             return None  # ``ومن جانبه،``، ``وفي السياق،``: an aside, not a subject
         words = before
     elif i > 0 and tokens[i - 1].is_word and not tokens[i].norm.startswith(("و", "ف")):
@@ -201,8 +202,8 @@ def _fronted_subject(sentence: str, tokens: list[_Token], i: int) -> str | None:
         while words and (words[0].norm in speech.contrast_openers or words[0].norm in speech.clause_openers
                          or words[0].norm in speech.complements):
             words = words[1:]
-        if not words or words[0].norm in speech.subject_stops or words[0].norm in speech.relatives:
-            return None
+        if any(_without_wa(t.norm) in speech.subject_stops or t.norm in speech.relatives for t in words):
+            return None  # ``وعن الحوار عبر المواقع قال``: an aside, not a noun phrase
     else:
         return None
     if not words:
@@ -221,7 +222,7 @@ def _subject_end(tokens: list[_Token], start: int, stops: frozenset[str] = froze
     words = 0
     while j < len(tokens):
         token = tokens[j]
-        if token.opens and _is_quoted_name(tokens, j):
+        if token.opens and (_is_quoted_name(tokens, j) or _name_before_colon(tokens, j)):
             j = _skip_quote(tokens, j)  # «المرصد العراقي» as (part of) the subject
             words += 1
             continue
@@ -281,6 +282,12 @@ def _is_quoted_name(tokens: list[_Token], j: int) -> bool:
     inner = [t for t in tokens[j:] if t.quote is span and t.is_word]
     after = _skip_quote(tokens, j)
     return 0 < len(inner) <= _NAME_WORDS and after < len(tokens) and tokens[after].is_word
+
+
+def _name_before_colon(tokens: list[_Token], j: int) -> bool:
+    """``قال "القاضي": …``: a quoted name of one or two words, then the colon that opens the words."""
+    after = _skip_quote(tokens, j)
+    return 0 < _quoted_words(tokens, j) <= 2 and after < len(tokens) and tokens[after].text == ":"
 
 
 def _is_name_ali(token: _Token) -> bool:
@@ -370,10 +377,19 @@ def _reported(sentence: str, tokens: list[_Token], k: int, *, form: str) -> tupl
     end = len(tokens)
     for j in range(k, len(tokens)):
         token = tokens[j]
-        if token.quote is not None or token.text not in _COMMAS or j + 1 >= len(tokens):
+        if token.quote is not None:
+            continue
+        if j > k + 1 and token.norm in speech.verbs and tokens[j - 1].norm in speech.clause_openers:
+            end = j - 1  # ``… فيما رأى X أن``: another speaker's clause begins
+            break
+        if token.text not in _COMMAS or j + 1 >= len(tokens):
             continue
         nxt = tokens[j + 1]
-        if nxt.norm in speech.participles or nxt.norm in speech.according_to:
+        if (
+            nxt.norm in speech.participles
+            or nxt.norm in speech.according_to
+            or (nxt.norm in speech.clause_openers and j + 2 < len(tokens) and tokens[j + 2].norm in speech.verbs)
+        ):
             end = j
             break
     start_char = tokens[k].start
@@ -574,3 +590,7 @@ def _after_according_to(tokens: list[_Token], i: int) -> bool:
     """``وفق ما أفاد «المرصد»``: the verb names the source of ``وفق``, it introduces nothing."""
     speech = lexicon.speech()
     return i >= 2 and tokens[i - 1].norm == "ما" and tokens[i - 2].norm in speech.according_to
+
+
+def _without_wa(norm: str) -> str:
+    return norm[1:] if norm.startswith("و") and len(norm) > 2 else norm

@@ -225,8 +225,8 @@ def test_direct_object_after_a_participle_or_a_subjectless_verb() -> None:
 def test_attribution_after_the_words() -> None:
     got = statements('"الفريق لم يكن جاهزا لهذه المباراة"، هذا هو رأي المدرب السابق نادر يوسف، مضيفا: "نحتاج إلى وقت".')
     assert [(g[0], g[1], g[2]) for g in got] == [
-        ("direct", "المدرب السابق نادر يوسف", "الفريق لم يكن جاهزا لهذه المباراة"),
-        ("direct", "المدرب السابق نادر يوسف", "نحتاج إلى وقت"),
+        ("direct", "نادر يوسف", "الفريق لم يكن جاهزا لهذه المباراة"),
+        ("direct", "نادر يوسف", "نحتاج إلى وقت"),
     ]
 
 
@@ -281,3 +281,24 @@ def test_a_date_or_a_relative_clause_is_no_speaker() -> None:
         "وهو الخبير الذي يرى أن الأسعار ستنخفض.",
     )
     assert {g[1] for g in got} == {"الهيئة"}
+
+
+def test_another_speakers_clause_ends_the_first() -> None:
+    got = statements("وتحدث المدرب عن صعوبة المباراة، فيما رأى اللاعب سعيد ناصر أن الفريق قادر على الفوز.")
+    assert [(g[1], g[2]) for g in got] == [
+        ("المدرب", "صعوبة المباراة"),
+        ("سعيد ناصر", "الفريق قادر على الفوز"),
+    ]
+
+
+def test_the_writers_aside_is_no_statement() -> None:
+    got = statements(
+        "وقال رئيس النادي إن الموسم كان ناجحا.",
+        "ومما يذكر أن النادي تأسس قبل خمسين عاما، ويشار إلى أن ملعبه يتسع لعشرة آلاف.",
+    )
+    assert [g[2] for g in got] == ["الموسم كان ناجحا"]
+
+
+def test_a_quoted_name_before_the_colon_is_the_speaker() -> None:
+    got = statements('وعن المشروع قال "الخبير": المدينة تحتاج إلى خطة نقل جديدة.')
+    assert got[0][1:3] == ("الخبير", "المدينة تحتاج إلى خطة نقل جديدة")
