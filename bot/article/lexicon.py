@@ -66,6 +66,8 @@ class Speech:
     contrast_openers: frozenset[str]
     clause_openers: frozenset[str]
     impersonal: frozenset[str]
+    verb_particles: frozenset[str]
+    people_words: frozenset[str]
 
     @cached_property
     def triggers(self) -> frozenset[str]:
@@ -141,7 +143,7 @@ def speech() -> Speech:
         complement_lead_ins=_forms(raw["complement_lead_ins"], ("",)),
         according_to=_forms(raw["according_to"]),
         refer_back=_phrases(raw["refer_back"]),
-        subject_stops=_forms(raw["subject_stops"], ("",)),
+        subject_stops=_forms(raw["subject_stops"], ("",)) | _forms(raw["time_words"], ("",)),
         honorifics=_phrases(raw["honorifics"]),
         roles=frozenset(normalise(r) for r in raw["roles"]),
         ba_verbs=_forms(raw["ba_verbs"]),
@@ -160,6 +162,8 @@ def speech() -> Speech:
         contrast_openers=_forms(raw["contrast_openers"], ("",)),
         clause_openers=_forms(raw["clause_openers"], ("",)),
         impersonal=_forms(raw["impersonal"]),
+        verb_particles=_forms(raw["verb_particles"]),
+        people_words=_forms(raw["people_words"]),
     )
 
 

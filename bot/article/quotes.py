@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from bot.article import lexicon
 from bot.article.arabic import normalise_word
+from bot.article.lexicon import contains_phrase
 from bot.article.names import adverb_at, particle_span
 from bot.article.sentences import QuoteSpan, quote_spans, sentence_bounds
 
@@ -127,7 +128,7 @@ def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
         fronted = subject is not None and subject_end == subject_start
         found = None
         if "" in objects and (subject is None or fronted) and _object_word_at(tokens, subject_end):
-            found = _reported(sentence, tokens, subject_end, form="reported")  # ``مؤكدا حرص الجهات``
+            found = _long_enough(_reported(sentence, tokens, subject_end, form="reported"))  # ``مؤكدا حرص الجهات``
         if found is None and objects and _object_first(tokens, subject_end, objects):
             found = _object_complement(sentence, tokens, subject_end, objects, has_subject=subject is not None)
         if found is None and (token.norm in speech.verbs or is_participle):
@@ -139,7 +140,13 @@ def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
         if found is not None and token.norm in speech.quoting_verbs:
             subject = _quoted_source(tokens, sentence, subject_end, found[2]) or subject
         if found is None:
-            if subject is not None and token.norm in speech.verbs and "" not in objects:  # ``وقال X للصحفيين``
+            if (
+                subject is not None
+                and token.norm in speech.verbs
+                and "" not in objects
+                and (token.norm not in speech.ambiguous or _speaker_like(subject))
+                and not (i > 0 and tokens[i - 1].norm in speech.verb_particles)
+            ):  # ``وقال X للصحفيين``: the participles after it are X's
                 out.append(RawStatement("", "anchor", _trim_anchor(subject), paragraph, continues=False))
             i += 1
             continue
@@ -174,7 +181,15 @@ def _trim_anchor(subject: str) -> str:
     from bot.article.speakers import split_role  # speakers imports this module
 
     kept = subject.split()
-    cut = next((k for k in range(1, len(kept)) if normalise_word(kept[k]).startswith("بال")), len(kept))
+    cut = next(
+        (
+            k
+            for k in range(1, len(kept))
+            if normalise_word(kept[k]).startswith("بال")
+            or (normalise_word(kept[k]).startswith("ب") and normalise_word(kept[k - 1]).startswith("ال"))
+        ),
+        len(kept),
+    )
     name, role = split_role(" ".join(kept[:cut]))  # ``رحب السفير X بالاتفاق``: the object goes
     parts = name.split()
     if role is not None:
@@ -186,6 +201,8 @@ def _fronted_subject(sentence: str, tokens: list[_Token], i: int) -> str | None:
     """The subject before the verb: ``الملحن سمير سعيد، أشار إلى`` or ``أما الإعلامي X فقال``."""
     speech = lexicon.speech()
     before = [t for t in tokens[:i] if t.is_word]
+    if before and before[-1].norm in speech.verb_particles:
+        return None  # ``وقد رحب``: the particle belongs to the verb
     if not before or len(before) > 8 or any(t.norm in speech.verbs or t.quote is not None for t in before):
         return None
     first = before[0]
@@ -310,7 +327,11 @@ def _complement(sentence: str, tokens: list[_Token], start: int, *, has_subject:
             j = _skip_quote(tokens, j)
             continue
         if token.text in _OPEN_MARKS:
-            return _unpaired(sentence, tokens, j)  # a quotation that never closes in the sentence
+            unpaired = _unpaired(sentence, tokens, j)  # a quotation that never closes in the sentence
+            if unpaired is not None:
+                return unpaired
+            j += 1
+            continue
         if (token.norm in speech.verbs or token.norm in speech.participles) and j > start:
             return None  # the next verb's clause is its own
         if token.text == ":":
@@ -518,7 +539,7 @@ def _object_complement(
     while j < len(tokens) and tokens[j].text in _COMMAS:
         j += 1
     if "" in objects and not has_subject and j < len(tokens) and _object_word(tokens[j]):
-        return _reported(sentence, tokens, j, form="reported")
+        return _long_enough(_reported(sentence, tokens, j, form="reported"))
     limit = min(len(tokens), j + 12)
     while j < limit:
         token = tokens[j]
@@ -529,7 +550,7 @@ def _object_complement(
             if nxt.opens:
                 return _direct(sentence, nxt)
             if nxt.is_word and nxt.norm not in speech.complements:
-                return _reported(sentence, tokens, j + 1, form="reported")
+                return _long_enough(_reported(sentence, tokens, j + 1, form="reported"))
             return None
         j += 1
     return None
@@ -594,3 +615,17 @@ def _after_according_to(tokens: list[_Token], i: int) -> bool:
 
 def _without_wa(norm: str) -> str:
     return norm[1:] if norm.startswith("و") and len(norm) > 2 else norm
+
+
+def _speaker_like(subject: str) -> bool:
+    """A role, an honorific or a word for people (``عدد من المواطنين``): someone who may speak."""
+    speech = lexicon.speech()
+    folded = [normalise_word(w) for w in subject.split()]
+    if any(w in speech.roles or w in speech.people_words for w in folded):
+        return True
+    return any(contains_phrase(folded, honorific) >= 0 for honorific in speech.honorifics)
+
+
+def _long_enough(found: tuple[str, str, int] | None) -> tuple[str, str, int] | None:
+    """A noun object of three words or more carries a claim; ``تلك الأماكن`` does not."""
+    return found if found is not None and len(found[0].split()) >= 3 else None

@@ -66,7 +66,9 @@ def _scan(text: str, pos: int, spans: list[QuoteSpan]) -> int | None:
         if mark == '"':
             if stack:
                 continue
-            if straight >= 0:
+            if straight >= 0 and _opener_shape(text, i) and not _closer_shape(text, i) and _glued(text, straight):
+                straight = i  # ``لـ"الوطن: "في…``: the first mark was a typo, this one opens
+            elif straight >= 0:
                 spans.append(QuoteSpan(straight, i))
                 straight = -1
             elif not _closer_shape(text, i) or _opener_shape(text, i):
@@ -111,6 +113,13 @@ def _opens(text: str, i: int, mark: str, open_now: bool) -> bool:
 
 def _opener_shape(text: str, i: int) -> bool:
     return (i == 0 or text[i - 1].isspace() or text[i - 1] in ":([") and i + 1 < len(text) and not text[i + 1].isspace()
+
+
+def _glued(text: str, i: int) -> bool:
+    """A mark with a word character on both sides (``لـ"الوطن``)."""
+    if not 0 < i < len(text) - 1:
+        return False
+    return _WORD_CHAR.match(text[i - 1]) is not None and _WORD_CHAR.match(text[i + 1]) is not None
 
 
 def _closer_shape(text: str, i: int) -> bool:

@@ -212,12 +212,13 @@ def test_speech_verb_with_a_noun_after_its_preposition() -> None:
 def test_direct_object_after_a_participle_or_a_subjectless_verb() -> None:
     got = statements(
         "وقال مدير الميناء فهد الحربي إن الحركة عادت إلى طبيعتها، مؤكدا استمرار العمل على مدار الساعة.",
-        "ورجح ارتفاع عدد السفن في الشهر المقبل، مشيرا إلى اتفاق جديد.",
+        "ورجح ارتفاع عدد السفن في الشهر المقبل، مشيرا إلى اتفاق جديد مع الشركات.",
+        "وتحدث عن تلك الخطط.",
     )
     assert [g[2] for g in got] == [
         "الحركة عادت إلى طبيعتها",
         "استمرار العمل على مدار الساعة",
-        "اتفاق جديد",
+        "اتفاق جديد مع الشركات",
     ]
     assert {g[1] for g in got} == {"فهد الحربي"}
 
@@ -284,9 +285,9 @@ def test_a_date_or_a_relative_clause_is_no_speaker() -> None:
 
 
 def test_another_speakers_clause_ends_the_first() -> None:
-    got = statements("وتحدث المدرب عن صعوبة المباراة، فيما رأى اللاعب سعيد ناصر أن الفريق قادر على الفوز.")
+    got = statements("وتحدث المدرب عن صعوبة المباراة المقبلة، فيما رأى اللاعب سعيد ناصر أن الفريق قادر على الفوز.")
     assert [(g[1], g[2]) for g in got] == [
-        ("المدرب", "صعوبة المباراة"),
+        ("المدرب", "صعوبة المباراة المقبلة"),
         ("سعيد ناصر", "الفريق قادر على الفوز"),
     ]
 
@@ -302,3 +303,11 @@ def test_the_writers_aside_is_no_statement() -> None:
 def test_a_quoted_name_before_the_colon_is_the_speaker() -> None:
     got = statements('وعن المشروع قال "الخبير": المدينة تحتاج إلى خطة نقل جديدة.')
     assert got[0][1:3] == ("الخبير", "المدينة تحتاج إلى خطة نقل جديدة")
+
+
+def test_a_straight_quote_glued_to_its_addressee_is_a_typo() -> None:
+    got = statements('قال المذيع سالم علي لـ"الجريدة: "لو تحدثت عن زميلي فلن أوفيه حقه"، مشيرا إلى أنه رحل مبكرا.')
+    assert [(g[0], g[2]) for g in got] == [
+        ("direct", "لو تحدثت عن زميلي فلن أوفيه حقه"),
+        ("reported", "رحل مبكرا"),
+    ]
