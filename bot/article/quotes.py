@@ -31,6 +31,7 @@ _TRAILING = " \t.،,؛;:-–—"
 _MAX_SUBJECT_WORDS = 14
 _COMPLEMENT_WINDOW = 40
 _NAME_WORDS = 6
+_FRONTED_WORDS = 8
 _NOT_BA = frozenset({"بيان", "بيانه", "بيانها", "بعد", "بين", "بسبب", "بشان", "بحسب", "بدوره", "بدورها"})
 _QUOTE_MARKS = str.maketrans("", "", '"«»“”„')
 _OPEN_MARKS = frozenset('"«“„')
@@ -200,10 +201,12 @@ def _trim_anchor(subject: str) -> str:
 def _fronted_subject(sentence: str, tokens: list[_Token], i: int) -> str | None:
     """The subject before the verb: ``الملحن سمير سعيد، أشار إلى`` or ``أما الإعلامي X فقال``."""
     speech = lexicon.speech()
+    if i > 3 * _FRONTED_WORDS:
+        return None  # far from the sentence's start: no noun phrase of a few words before the verb
     before = [t for t in tokens[:i] if t.is_word]
     if before and before[-1].norm in speech.verb_particles:
         return None  # ``وقد رحب``: the particle belongs to the verb
-    if not before or len(before) > 8 or any(t.norm in speech.verbs or t.quote is not None for t in before):
+    if not before or len(before) > _FRONTED_WORDS or any(t.norm in speech.verbs or t.quote is not None for t in before):
         return None
     first = before[0]
     if first.norm in speech.contrast_openers and tokens[i].norm.startswith("ف"):
@@ -295,10 +298,9 @@ def _role_connector(tokens: list[_Token], start: int, j: int) -> bool:
 
 def _is_quoted_name(tokens: list[_Token], j: int) -> bool:
     """A short quotation that the sentence goes on after with a word: a name, not what was said."""
-    span = tokens[j].quote
-    inner = [t for t in tokens[j:] if t.quote is span and t.is_word]
     after = _skip_quote(tokens, j)
-    return 0 < len(inner) <= _NAME_WORDS and after < len(tokens) and tokens[after].is_word
+    inner = sum(1 for t in tokens[j:after] if t.is_word)
+    return 0 < inner <= _NAME_WORDS and after < len(tokens) and tokens[after].is_word
 
 
 def _name_before_colon(tokens: list[_Token], j: int) -> bool:
@@ -482,8 +484,7 @@ def _strip_lam(source: str) -> str:
 
 
 def _quoted_words(tokens: list[_Token], j: int) -> int:
-    span = tokens[j].quote
-    return sum(1 for t in tokens[j:] if t.quote is span and t.is_word)
+    return sum(1 for t in tokens[j : _skip_quote(tokens, j)] if t.is_word)
 
 
 def _unpaired(sentence: str, tokens: list[_Token], j: int) -> tuple[str, str, int] | None:

@@ -23,6 +23,9 @@ from bot.article.names import is_definite, name_length, opens_name, particle_spa
 from bot.article.quotes import RawStatement
 
 _LOOSE_FROM = 5  # mentions of five words or more may differ in one (a preposition, a place)
+# A mention is compared with the 64 parties named last, not with all: an article names a few dozen
+# parties, and a hostile file with thousands of distinct speakers stays linear.
+_LOOKBACK = 64
 
 
 @dataclass
@@ -163,7 +166,7 @@ def _named_body(org: str, parties: list[_Party]) -> str | None:
     if len(folded) != 1 or not folded[0].startswith("ال"):
         return None
     head = _stem(folded[0])
-    for party in reversed(parties):
+    for party in reversed(parties[-_LOOKBACK:]):
         name = party.root().fullest
         first = words(name)[:1]
         if first and not first[0].startswith("ال") and _stem(first[0]) == head and len(words(name)) > 1:
@@ -181,7 +184,7 @@ def _match(parties: list[_Party], subject: str) -> _Party | None:
     mine = _stems(subject)
     if not mine:
         return None
-    for party in reversed(parties):
+    for party in reversed(parties[-_LOOKBACK:]):
         if _same(mine, party.stems()):
             return party
     return None
@@ -200,7 +203,7 @@ def _merge_roles(parties: list[_Party], owners: list[_Party | None]) -> list[_Pa
     for i, party in enumerate(parties):
         if party.merged_into is not None:
             continue
-        for j in range(i + 1, len(parties)):
+        for j in range(i + 1, min(len(parties), i + 1 + _LOOKBACK)):
             other = parties[j]
             if other.merged_into is not None:
                 continue
