@@ -103,6 +103,7 @@ class Page:
     default_timezone: str
     toll_words: frozenset[str]
     stopwords: frozenset[str]
+    continuations: frozenset[str]
 
 
 def _participle_forms(words: list[str]) -> frozenset[str]:
@@ -215,6 +216,7 @@ def page() -> Page:
         default_timezone=raw["default_timezone"],
         toll_words=frozenset(normalise(w) for w in raw["toll_words"]),
         stopwords=frozenset(normalise(w) for w in raw["stopwords"]),
+        continuations=frozenset(normalise(w) for w in raw["continuations"]),
     )
 
 

@@ -178,10 +178,10 @@ def _glued_sentence(text: str, start: int, i: int, run_end: int, after: int) -> 
 
 
 def _one_letter_word_before(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` ends with a word of one letter (``د.`` of an initial)."""
+    """Whether ``text[start:end]`` ends with a word of one letter (``د.`` of an initial, ``(د.``)."""
     if end - 1 < start or not _WORD_CHAR.match(text, end - 1):
         return False
-    return end - 2 < start or text[end - 2].isspace()
+    return end - 2 < start or text[end - 2].isspace() or text[end - 2] in "([«\"“"
 
 
 def _push(bounds: list[tuple[int, int]], text: str, a: int, b: int) -> None:

@@ -76,6 +76,28 @@ def summarise(
     return [c.text for c in sorted(chosen, key=lambda c: c.order)]
 
 
+def _standalone(candidate: _Candidate) -> bool:
+    """A sentence a reader understands without the one before it.
+
+    Not one that goes on from it (``وأضاف``، ``كما``، ``ولهذا``، ``مشيرا``), that names its
+    speaker only as the one just quoted (``وأشار المصدر إلى``), or that starts inside a quotation
+    (a closing mark before any opening one).
+    """
+    speech = lexicon.speech()
+    first = candidate.norm_words[0]
+    if first in lexicon.page().continuations or first in speech.participles:
+        return False
+    if first in speech.verbs and first[0] in "وف":
+        rest = candidate.norm_words[1:]
+        if not rest or rest[0] in speech.complements or rest[0] in speech.subject_stops:
+            return False  # ``وأضاف أن``، ``وتابع في``: the speaker is the one before
+        if any(rest[: len(phrase)] == phrase for phrase in speech.refer_back):
+            return False
+    opening = min((i for i in (candidate.text.find(m) for m in "«“") if i >= 0), default=len(candidate.text))
+    closing = min((i for i in (candidate.text.find(m) for m in "»”") if i >= 0), default=len(candidate.text))
+    return closing >= opening
+
+
 def _candidates(
     paragraphs: list[str] | tuple[str, ...], statements: list[Statement] | tuple[Statement, ...]
 ) -> list[_Candidate]:
@@ -85,7 +107,10 @@ def _candidates(
             norm = tuple(words(sentence))
             if len(norm) < _MIN_WORDS:
                 continue
-            out.append(_Candidate(len(out), sentence, norm))
+            candidate = _Candidate(len(out), sentence, norm)
+            if out and not _standalone(candidate):
+                continue  # the lead may be anything; the others must stand on their own
+            out.append(candidate)
     return out
 
 

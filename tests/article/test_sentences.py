@@ -122,7 +122,7 @@ def _reference_sentences(paragraph: str) -> list[str]:
             while after < n and paragraph[after] in ")]»”\"'":
                 after += 1
             at_end = after >= n or paragraph[after].isspace() or _glued(paragraph, start, i, j + 1, after)
-            abbreviation = run == "." and bool(re.search(r"(?:^|\s)\w$", paragraph[start:i]))
+            abbreviation = run == "." and bool(re.search(r"(?:^|[\s(\[«\"“])\w$", paragraph[start:i]))
             if at_end and run != ".." and not abbreviation:
                 out.append(paragraph[start:after].strip())
                 start = after
@@ -133,7 +133,7 @@ def _reference_sentences(paragraph: str) -> list[str]:
     return [s for s in out if s]
 
 
-_PIECES = ["قال", "تعسفية", "وقال", "د", " د.", "قال.", " ", " ", ".", "..", "«", "»", "“", "”", "„", "‹", "›", '"', "!", "؟", "…", ")", "1", "\n"]
+_PIECES = ["قال", "تعسفية", "وقال", "(د.", "د", " د.", "قال.", " ", " ", ".", "..", "«", "»", "“", "”", "„", "‹", "›", '"', "!", "؟", "…", ")", "1", "\n"]
 _TEXT = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
 
 

@@ -35,3 +35,17 @@ def test_summary_prefers_toll_in_own_voice() -> None:
     ]
     summary = summarise(paragraphs, max_sentences=2)
     assert summary == [paragraphs[0], paragraphs[2]]
+
+
+def test_the_summary_takes_no_sentence_that_leans_on_the_one_before() -> None:
+    paragraphs = [
+        "افتتح وزير النقل الطريق السريع الجديد بين المدينتين بطول 120 كيلومترا صباح اليوم.",
+        "وأضاف أن العمل استغرق ثلاث سنوات وكلف مليار ريال من ميزانية الوزارة.",
+        "كما أن الطريق يختصر زمن الرحلة بين المدينتين إلى ساعة واحدة فقط.",
+        "وأشار المصدر إلى أن الطريق السريع سيخفف الزحام عن الطريق القديم بين المدينتين.",
+        "ستفتح محطات الوقود على الطريق السريع الجديد خلال الشهر المقبل للمسافرين بين المدينتين.",
+    ]
+    summary = summarise(paragraphs, max_sentences=3, max_chars=700)
+    assert summary[0] == paragraphs[0]
+    assert not any(s.startswith(("وأضاف", "كما", "وأشار المصدر")) for s in summary)
+    assert paragraphs[4] in summary
