@@ -34,6 +34,14 @@ class Organisation:
     command: str
     names: tuple[tuple[str, ...], ...]
     short: tuple[tuple[str, ...], ...]
+    context_any: tuple[tuple[str, ...], ...] = ()
+    context_none: tuple[tuple[str, ...], ...] = ()
+
+    def fits(self, text_words: list[str]) -> bool:
+        """Whether an article (its folded words) is one where this organisation's short names mean it."""
+        if any(contains_phrase(text_words, phrase) >= 0 for phrase in self.context_none):
+            return False
+        return not self.context_any or any(contains_phrase(text_words, phrase) >= 0 for phrase in self.context_any)
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,8 @@ class Speech:
     impersonal: frozenset[str]
     verb_particles: frozenset[str]
     people_words: frozenset[str]
+    role_bodies: dict[str, str]
+    role_qualifiers: frozenset[str]
 
     @cached_property
     def triggers(self) -> frozenset[str]:
@@ -165,6 +175,8 @@ def speech() -> Speech:
         impersonal=_forms(raw["impersonal"]),
         verb_particles=_forms(raw["verb_particles"]),
         people_words=_forms(raw["people_words"]),
+        role_bodies={normalise(k): v for k, v in raw["role_bodies"].items()},
+        role_qualifiers=frozenset(normalise(w) for w in raw["role_qualifiers"]),
     )
 
 
@@ -180,6 +192,8 @@ def organisations() -> tuple[Organisation, ...]:
             command=item.get("command", item["id"]),
             names=_phrases([item["name"], *item.get("names", [])]),
             short=_phrases(item.get("short", [])),
+            context_any=_phrases(item.get("context", {}).get("any", [])),
+            context_none=_phrases(item.get("context", {}).get("none", [])),
         )
         for item in raw["organisations"]
     )

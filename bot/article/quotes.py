@@ -287,13 +287,13 @@ def _role_connector(tokens: list[_Token], start: int, j: int) -> bool:
     """``في`` right after a role word joins it to its organisation (``القيادي في الحركة``)."""
     speech = lexicon.speech()
     before = [t for t in tokens[start:j] if t.is_word]
-    return (
-        tokens[j].norm == "في"
-        and len(before) == 1
-        and before[0].norm in speech.roles
-        and j + 1 < len(tokens)
-        and tokens[j + 1].norm.startswith("ال")  # ``القيادي في الحركة``, not ``الوزير في كلمة``
-    )
+    if tokens[j].norm != "في" or j + 1 >= len(tokens) or not before:
+        return False
+    nxt = tokens[j + 1].norm
+    if (nxt,) in lexicon.organisation_kinds() and len(before) <= 2:
+        return True  # ``مصدر عسكري في وزارة الدفاع``: the body the source speaks from
+    # ``القيادي في الحركة``, not ``الوزير في كلمة``
+    return len(before) == 1 and before[0].norm in speech.roles and nxt.startswith("ال")
 
 
 def _is_quoted_name(tokens: list[_Token], j: int) -> bool:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.article import lexicon
 from bot.article.arabic import normalise, words
@@ -235,7 +236,7 @@ def split_role(fullest: str) -> tuple[str, str | None]:
             role = " ".join(tokens[:at]).strip(" ،,-–—")
             return " ".join(tokens[at:]), role or None
     if not folded or folded[0] not in speech.roles:
-        return fullest, None
+        return _name_then_role(tokens, folded) or (fullest, None)
     i = 1
     construct = not folded[0].startswith("ال")  # ``قائد قوات``: an indefinite role word takes one bare word
     while i < len(tokens):
@@ -265,6 +266,29 @@ def split_role(fullest: str) -> tuple[str, str | None]:
     return fullest, None
 
 
+def _name_then_role(tokens: list[str], folded: list[str]) -> tuple[str, str] | None:
+    """``سامنتا باور مندوبة الولايات المتحدة``: a name of one to four words (a title before it
+    allowed), then a role word and what it is the role of."""
+    speech = lexicon.speech()
+    start = 0
+    for honorific in speech.honorifics:
+        if tuple(folded[: len(honorific)]) == honorific:
+            start = len(honorific)
+            break
+    for k in range(start + 1, min(len(tokens) - 1, start + 5)):
+        after = tokens[k + 1 :]
+        if len(after) == 1 and not is_definite(after[0]):
+            continue  # ``فؤاد قائد أحمد``: a role word inside a name
+        if folded[k] in speech.roles and all(w not in speech.roles for w in folded[start:k]):
+            if name_length(tokens[start:k]) > 4:
+                return None
+            name, role = split_role(" ".join(tokens[k:]))
+            if role is not None:  # ``رفيق درب سعود الملحن سمير سعيد``: the role names its person after it
+                return name, f"{' '.join(tokens[:k])} {role}".strip(" ،,-–—")
+            return " ".join(tokens[:k]).strip(" ،,-–—"), " ".join(tokens[k:]).strip(" ،,-–—")
+    return None
+
+
 def organisation_of(speaker: str, full_text: str) -> tuple[str | None, str | None]:
     """``(organisation name, organisation id)`` for a speaker's fullest mention."""
     folded = words(speaker)
@@ -279,9 +303,11 @@ def organisation_of(speaker: str, full_text: str) -> tuple[str | None, str | Non
     for org in lexicon.organisations():
         if tuple(folded) in org.short:
             fuller = _fuller_mention(folded, org, full_text)
-            if fuller is None:
-                return org.name, org.id
-            return fuller, None
+            if fuller is not None:
+                return fuller, None
+            if not org.fits(_text_words(full_text)):
+                return None, None  # ``التحالف`` in a report on Yemen: not the US-led coalition
+            return org.name, org.id
     for kind in lexicon.organisation_kinds():
         at = contains_phrase(folded, kind)
         if at >= 0:
@@ -291,9 +317,54 @@ def organisation_of(speaker: str, full_text: str) -> tuple[str | None, str | Non
             for org in lexicon.organisations():
                 if tuple(words(phrase)) in org.short:  # ``مدير المرصد``: which observatory?
                     fuller = _fuller_mention(words(phrase), org, full_text)
-                    return (org.name, org.id) if fuller is None else (fuller, None)
+                    if fuller is not None:
+                        return fuller, None
+                    return (org.name, org.id) if org.fits(_text_words(full_text)) else (phrase, None)
             return phrase, None
-    return None, None
+    return _role_body(speaker), None
+
+
+@lru_cache(maxsize=8)
+def _text_words(full_text: str) -> list[str]:
+    """The article's folded words, once per article (a str keeps its hash, so the lookup is cheap)."""
+    return words(full_text)
+
+
+def _role_body(role: str) -> str | None:
+    """The body a role is the role of: ``أمين سوق عكاظ`` -> ``سوق عكاظ``, ``وزير العدل`` -> ``وزارة العدل``.
+
+    The role words and their qualifiers (``المدير الإقليمي التنفيذي``) are dropped, the preposition
+    before the body too (``للشؤون الصحية`` -> ``الشؤون الصحية``); a role word that has a body of its
+    own (``speech.json``'s ``role_bodies``: وزير -> وزارة) names it. Nothing when only an adjective
+    is left (``المندوب الروسي``).
+    """
+    speech = lexicon.speech()
+    tokens = [t for t in role.split() if words(t)]
+    folded = [normalise(t) for t in tokens]
+    if not folded or folded[0] not in speech.roles:
+        return None
+    body = speech.role_bodies.get(folded[0])
+    i = 1
+    while i < len(tokens) and (folded[i] in speech.roles or folded[i] in speech.role_qualifiers):
+        i += 1
+    while i < len(tokens) and folded[i] in speech.role_connectors:
+        i += 1
+    rest = tokens[i:]
+    if not rest:
+        return None
+    first = normalise(rest[0])
+    if first.startswith("لل") and len(first) > 3:
+        rest = ["ال" + rest[0][2:], *rest[1:]]
+    elif first.startswith("بال") and len(first) > 4:
+        rest = [rest[0][1:], *rest[1:]]
+    head = normalise(rest[0])
+    if head.startswith("ال") and head.endswith("ي"):
+        return None  # ``المندوب الروسي``، ``الممثل الأميركي الخاص``: a nationality or a field, no body
+    if len(rest) == 1 and not is_definite(rest[0]):
+        return None  # ``قائد أحمد``: a name, not a body
+    if body is not None:
+        rest = [body, *(w + "ة" if normalise(w).startswith("ال") and normalise(w).endswith("ي") else w for w in rest)]
+    return " ".join(rest).strip(" ،,-–—") or None
 
 
 def _tokens_of_words(text: str) -> tuple[list[str], list[int]]:
@@ -337,7 +408,7 @@ def _fuller_mention(short: list[str], org: Organisation, full_text: str) -> str 
     ``org``'s own names, so a bare ``المرصد`` then means that body.
     """
     speech = lexicon.speech()
-    text_words = words(full_text)
+    text_words = _text_words(full_text)
     n = len(short)
     others: set[str] = set()
     own = False

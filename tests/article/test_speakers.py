@@ -67,3 +67,48 @@ def test_a_named_spokesman_with_abd_is_one_person_across_statements() -> None:
         "وأضاف الدخيل أن فرق الإغاثة وصلت إلى القرى المتضررة.",
     )
     assert got == [("عبد القادر الدخيل", "محافظ نينوى", None)] * 2
+
+
+# Organisations outside wars, and bodies that look alike (issue 10), with sentences written for these tests.
+
+
+def test_a_role_speaks_for_its_body() -> None:
+    got = speakers(
+        "وقال وزير الصحة السعودي فهد الجلاجل إن الحملة ستشمل كل المدن.",
+        "وأكد أمين مهرجان الربيع سالم الدوسري أن الزوار تجاوزوا المليون.",
+        "وقال المدير الإقليمي التنفيذي للشؤون الصحية بالحرس الوطني خالد العمر إن المستشفى جاهز.",
+    )
+    assert [g[2] for g in got] == ["وزارة الصحة السعودية", "مهرجان الربيع", "الشؤون الصحية بالحرس الوطني"]
+
+
+def test_a_name_before_its_role() -> None:
+    got = speakers("وقال نادر سليم عميد كلية الهندسة بالجامعة إن التسجيل مفتوح.")
+    assert got == [("نادر سليم", "عميد كلية الهندسة بالجامعة", "كلية الهندسة بالجامعة")]
+
+
+def test_a_private_citizen_or_a_nationality_speaks_for_no_body() -> None:
+    got = speakers(
+        "وقال المواطن علي حسن إن الأسعار ارتفعت كثيرا.",
+        "وقال المندوب الروسي إن بلاده ستصوت ضد القرار.",
+        "وقال فؤاد قائد أحمد إن القصف مستمر على الأحياء.",
+    )
+    assert [g[2] for g in got] == [None, None, None]
+
+
+def test_the_coalition_in_yemen_is_not_the_us_led_coalition() -> None:
+    yemen = speakers(
+        "وقال المتحدث باسم التحالف إن الغارات استهدفت مواقع الحوثيين قرب صنعاء.",
+    )
+    assert yemen[0][2] != "التحالف الدولي"
+    syria = speakers("وقال المتحدث باسم التحالف إن الغارات استهدفت مواقع داعش قرب الرقة.")
+    assert syria[0][2] == "التحالف الدولي"
+
+
+def test_another_observatory_or_an_article_outside_syria_is_not_the_syrian_observatory() -> None:
+    iraq = speakers(
+        "وقال المرصد العراقي لحقوق الإنسان إن النازحين يعانون.",
+        "وأضاف المرصد أن المخيمات مكتظة في الموصل.",
+    )
+    assert [g[2] for g in iraq] == ["المرصد العراقي لحقوق الإنسان", "المرصد العراقي لحقوق الإنسان"]
+    sport = speakers("وقال المرصد إن الموسم الرياضي شهد تراجعا في الحضور الجماهيري.")
+    assert sport[0][2] != "المرصد السوري لحقوق الإنسان"
