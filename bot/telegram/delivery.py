@@ -95,7 +95,7 @@ async def publish_command(update: Update, context: Context) -> None:
         await _reply(update, text)
         return
     key = f"published_{result.action}"
-    text = views.plain(lang, key, channel=esc(channel), posts=len(result.message_ids), queued=result.queued).text
+    text = views.channel_report(lang, key, esc(channel), len(result.message_ids), result.queued).text
     await _reply(update, text)
 
 
@@ -110,7 +110,7 @@ async def unpublish_command(update: Update, context: Context) -> None:
     _article, channel, slot = target
     count = await unpublish(context.bot, store_of(context), channel, slot)
     key = "unpublished" if count else "nothing_to_unpublish"
-    await _reply(update, views.plain(lang, key, channel=esc(channel), count=count).text)
+    await _reply(update, views.channel_report(lang, key, esc(channel), count).text)
 
 
 @admin_only

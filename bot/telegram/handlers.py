@@ -10,7 +10,7 @@ from telegram.error import BadRequest
 
 from bot.article.model import Article
 from bot.errors import NoArticleError
-from bot.i18n import Language
+from bot.i18n import Language, read_number
 from bot.render import views
 from bot.render.inline import INLINE_CACHE_SECONDS, inline_page, inline_results
 from bot.render.links import Link, from_callback, from_payload
@@ -91,14 +91,14 @@ async def full(update: Update, context: Context) -> None:
     """/full [N]: page N of the full text."""
     article, _settings = context.bot_data.require()
     lang = language(update, context)
-    arg = context.args[0] if context.args else "1"
+    number = read_number(context.args[0]) if context.args else 1  # "2", "٢" or "۲"; not "²" or 5,000 digits
     total = views.page_count(article, lang)
-    if not (arg.isascii() and arg.isdigit()) or len(arg) > 6:  # not "²", "①" or 5,000 digits
+    if number is None:
         await _reply(update, views.plain(lang, "bad_page_number"))
-    elif not 1 <= int(arg) <= total:
-        await _reply(update, views.plain(lang, "bad_page", m=total))
+    elif not 1 <= number <= total:
+        await _reply(update, views.counted(lang, "bad_page", total))
     else:
-        await _reply(update, views.full_page(article, lang, int(arg)))
+        await _reply(update, views.full_page(article, lang, number))
 
 
 def _library_articles(context: Context) -> list[Article]:
@@ -202,13 +202,13 @@ async def list_articles(update: Update, context: Context) -> None:
     library = context.bot_data.library
     assert library is not None
     lang = language(update, context)
-    arg = context.args[0] if context.args else "1"
+    number = read_number(context.args[0]) if context.args else 1
     articles = [entry.article for entry in library.entries()]
     try:
-        view = views.article_list(articles, lang, int(arg), article.id)
-    except (ValueError, IndexError):
+        view = views.article_list(articles, lang, number if number is not None else 0, article.id)
+    except IndexError:
         total = max(1, -(-len(articles) // views.LIST_PAGE_SIZE))
-        view = views.plain(lang, "bad_page", m=total)
+        view = views.counted(lang, "bad_page", total)
     await _reply(update, view)
 
 
