@@ -1,4 +1,4 @@
-"""The command line: ``python -m bot [run|parse|preview]``.
+"""The command line: ``python -m bot [run|parse|preview|publish|unpublish|check]``.
 
 Every failure the user can cause ends with one line on stderr and exit status 2, no traceback.
 """
@@ -19,7 +19,7 @@ from bot.article.model import Article
 from bot.article.worker import ParseWorker
 from bot.errors import BotError
 from bot.library import Library
-from bot.settings import Settings
+from bot.settings import Settings, describe_error, unknown_variables
 
 NO_TOKEN = (
     "error: no bot token. Talk to @BotFather on Telegram (https://t.me/BotFather), send /newbot, "
@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--no-deliver", action="store_true", help="only queue the subscribers' messages")
     unpublish = commands.add_parser("unpublish", help="delete the article's posts from the channel")
     unpublish.add_argument("slot", nargs="?", help="library file name (default: the configured article)")
+    commands.add_parser("check", help="check settings, token, channel rights and store; exit 0 when all is ready")
     preview = commands.add_parser("preview", help="print what the bot would send, without Telegram")
     preview.add_argument("view", choices=PREVIEW_VIEWS)
     preview.add_argument("number", nargs="?", type=int, default=1, help="page, source or statement number")
@@ -54,9 +55,13 @@ def _settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "settings"
-        raise BotError(f"invalid setting {where}: {first['msg']}") from None
+        raise BotError(describe_error(exc)) from None
+
+
+def _warn_unknown_variables() -> None:
+    """A mistyped setting is ignored by pydantic-settings: say so, with the closest known name."""
+    for name in unknown_variables():
+        print(f"warning: unknown setting {name}", file=sys.stderr)
 
 
 def _article(settings: Settings, path: str | None = None) -> Article:
@@ -111,6 +116,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             sys.stdout.write(article.to_json() + "\n")
             return 0
+        if args.command == "check":
+            import asyncio
+
+            from bot.check import run_checks
+
+            results = asyncio.run(run_checks(Settings))
+            for result in results:
+                print(result)
+            return 0 if all(result.ok for result in results) else 1
+        _warn_unknown_variables()
         settings = _settings()
         if args.command == "preview":
             from bot.preview import render_preview
