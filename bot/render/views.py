@@ -343,6 +343,14 @@ def plain(lang: Language, key: str, **values: object) -> View:
     return View(t(lang, key, **values))
 
 
+def ids(lang: Language, user_id: int | None, chat_id: int | None) -> View:
+    """The answer to /id: the user's id, and the chat's when it is another chat (a group, a channel)."""
+    lines = [t(lang, "your_id", user_id=user_id)] if user_id is not None else []
+    if chat_id is not None and chat_id != user_id:
+        lines.append(t(lang, "chat_id", chat_id=chat_id))
+    return View("\n".join(lines) or t(lang, "unknown"))
+
+
 def counted(lang: Language, key: str, count: int, **values: object) -> View:
     """A UI sentence about a count, in the plural form the language wants for it."""
     return View(plural(lang, key, count, **values))

@@ -90,6 +90,7 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     if resumed:
         log.info("outbox: %d deliveries interrupted by the last stop will be sent again", resumed)
     username = application.bot.username
+    log.info("starting as @%s (id %d)", username, application.bot.id)
 
     data.extra["outbox"] = Outbox(application.bot, store, subscriber_renderer(library.get, username))
     if application.job_queue is not None:
@@ -295,6 +296,7 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
         ("publish", delivery.publish_command),
         ("unpublish", delivery.unpublish_command),
         ("stats", delivery.stats),
+        ("id", handlers.my_id),
         ("latest", handlers.latest),
         ("list", handlers.list_articles),
         ("search", handlers.search),

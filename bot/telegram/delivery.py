@@ -57,7 +57,8 @@ def admin_only(handler: Handler) -> Handler:
         settings = context.bot_data.settings
         user = update.effective_user
         if settings is None or not settings.is_admin(user.id if user else None):
-            await _reply(update, views.plain(language(update, context), "admin_only").text)
+            refusal = views.plain(language(update, context), "admin_only", user_id=user.id if user else "?")
+            await _reply(update, refusal.text)  # with the user's id, for BOT_ADMIN_IDS
             return
         await handler(update, context)
 

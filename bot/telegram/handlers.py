@@ -152,6 +152,12 @@ async def switch_language(update: Update, context: Context) -> None:
     await _reply(update, views.plain(new, "lang_set"))
 
 
+async def my_id(update: Update, context: Context) -> None:
+    """/id: the user's Telegram id (for BOT_ADMIN_IDS), and the chat's id outside a private chat."""
+    user, chat = update.effective_user, update.effective_chat
+    await _reply(update, views.ids(language(update, context), user.id if user else None, chat.id if chat else None))
+
+
 async def unknown_command(update: Update, context: Context) -> None:
     """A command this bot does not have."""
     await _reply(update, views.plain(language(update, context), "unknown_command"))

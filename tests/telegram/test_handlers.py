@@ -270,3 +270,10 @@ async def test_a_language_choice_survives_a_restart(fake_api: FakeBotAPI, articl
         assert restarted.texts()[-1] == visible(views.summary(article, "en").text)
         await restarted.send("/summary", user_id=USER + 1)  # someone else keeps the default
         assert restarted.texts()[-1] == visible(views.summary(article, "ar").text)
+
+
+async def test_id_tells_users_their_id(driver: Driver) -> None:
+    await driver.send("/id", user_id=USER)
+    assert last_message(driver.fake)["text"] == f"رقمك على تيليغرام: {USER}"
+    await driver.send("/id", user_id=USER, chat_type="supergroup", chat_id=-77)
+    assert driver.texts()[-1] == f"رقمك على تيليغرام: {USER}\nرقم هذه المحادثة: -77"
