@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 COMMANDS = 0
 
 NEW_MESSAGES = filters.UpdateType.MESSAGE
-ADMIN_COMMANDS = ("publish", "unpublish", "stats")
+ADMIN_COMMANDS = ("publish", "preview", "unpublish", "stats")
 
 
 def bot_commands(library: Library, lang: Language) -> list[BotCommand]:
@@ -294,6 +294,7 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
         ("subscribe", delivery.subscribe),
         ("unsubscribe", delivery.unsubscribe),
         ("publish", delivery.publish_command),
+        ("preview", delivery.preview_command),
         ("unpublish", delivery.unpublish_command),
         ("stats", delivery.stats),
         ("id", handlers.my_id),

@@ -1,4 +1,4 @@
-"""Handlers for delivery: subscribing, and the admin commands /publish, /unpublish, /stats."""
+"""Handlers for delivery: subscribing, and the admin commands /publish, /preview, /unpublish, /stats."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 
 from bot.article.model import Article
 from bot.delivery.channel import channel_problems, publish, unpublish
 from bot.render import views
+from bot.render.channel import channel_posts
 from bot.render.html import esc
 from bot.render.markup import SEND_OPTIONS
 from bot.telegram.context import Context, language, store_of
@@ -98,6 +99,21 @@ async def publish_command(update: Update, context: Context) -> None:
     key = f"published_{result.action}"
     text = views.channel_report(lang, key, esc(channel), len(result.message_ids), result.queued).text
     await _reply(update, text)
+
+
+@admin_only
+async def preview_command(update: Update, context: Context) -> None:
+    """/preview (admins): the channel post(s) of the newest article, sent to the admin's own chat only."""
+    article, _settings = context.bot_data.require()
+    lang, user = language(update, context), update.effective_user
+    if user is None:
+        return
+    try:
+        await context.bot.send_message(user.id, views.plain(lang, "preview_sent").text, **SEND_OPTIONS)
+        for view in channel_posts(article, "ar", context.bot.username):  # the channel is published in Arabic
+            await context.bot.send_message(user.id, view.text, reply_markup=view.keyboard, **SEND_OPTIONS)
+    except Forbidden:  # an admin who never started a private chat with the bot
+        await _reply(update, views.plain(lang, "preview_unreachable").text)
 
 
 @admin_only

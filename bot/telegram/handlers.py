@@ -15,6 +15,7 @@ from bot.render import views
 from bot.render.inline import INLINE_CACHE_SECONDS, inline_page, inline_results
 from bot.render.links import Link, from_callback, from_payload
 from bot.render.markup import SEND_OPTIONS
+from bot.render.router import Shelf, open_link
 from bot.render.views import View
 from bot.telegram.context import Context, language, store_of
 
@@ -28,43 +29,9 @@ async def _reply(update: Update, view: View) -> None:
 
 
 def _open(link: Link, update: Update, context: Context) -> View | None:
-    """The view a button or deep link asks for; None for an unknown article or an argument out of range."""
-    article = context.bot_data.article(link.article_id)
-    if article is None:
-        return None
-    lang = language(update, context)
-    try:
-        if link.view == "summary":
-            return views.summary(article, lang)
-        if link.view == "full":
-            return views.full_page(article, lang, int(link.arg or "1"))
-        if link.view == "quotes":
-            if link.arg == "all":
-                return views.library_quotes_menu(_library_articles(context), lang, article.id)
-            return views.quotes_menu(article, lang)
-        if link.view == "source":
-            index, _, page = link.arg.partition(".")
-            if index.startswith("L") and len(index) == 9:  # a library source by its stable key
-                articles = _library_articles(context)
-                return views.library_source_page(articles, lang, index[1:], int(page or "1"), article.id)
-            if not index.isdigit() and not index.isalpha():
-                return None
-            if index.isdigit():
-                return views.source_page(article, lang, int(index), int(page or "1"))
-            source = views.source_for_org(article, index)
-            return views.source_page(article, lang, source.index, int(page or "1")) if source else None
-        if link.view == "statement":
-            return views.statement_view(article, lang, int(link.arg))
-        if link.view == "start":
-            return views.welcome(article, lang)
-        if link.view == "list":
-            library = context.bot_data.library
-            assert library is not None
-            articles = [entry.article for entry in library.entries()]
-            return views.article_list(articles, lang, int(link.arg or "1"), article.id)
-    except (IndexError, ValueError):
-        return None
-    return None
+    """The view a button or deep link asks for (:func:`bot.render.router.open_link`)."""
+    shelf = Shelf(context.bot_data.article, lambda: _library_articles(context))
+    return open_link(link, language(update, context), shelf)
 
 
 async def start(update: Update, context: Context) -> None:
