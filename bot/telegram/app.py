@@ -35,7 +35,7 @@ from bot.render.channel import subscriber_renderer
 from bot.settings import Settings
 from bot.store.base import Store
 from bot.store.sqlite import SqliteStore
-from bot.telegram import delivery, handlers
+from bot.telegram import delivery, handlers, webhook
 from bot.telegram.context import CONTEXT_TYPES, BotData, Context
 
 log = logging.getLogger(__name__)
@@ -342,18 +342,10 @@ class _UnknownCommand(filters.MessageFilter):
 
 
 def run(settings: Settings, source: Article | Library) -> None:
-    """Run until interrupted: long polling by default, or a webhook server."""
+    """Run until interrupted: long polling by default, or a webhook server (with ``GET /healthz``)."""
     application = build_application(settings, source)
     if settings.mode == "webhook":
-        assert settings.webhook_url and settings.webhook_secret is not None
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=settings.webhook_path,
-            webhook_url=settings.webhook_url.rstrip("/") + "/" + settings.webhook_path,
-            secret_token=settings.webhook_secret.get_secret_value(),
-            allowed_updates=Update.ALL_TYPES,
-        )
+        webhook.run(application, settings)  # PTB's run_webhook, plus GET /healthz
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
     fatal = application.bot_data.extra.get("fatal")
