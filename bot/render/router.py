@@ -4,7 +4,8 @@ Buttons (callback data), deep links (``/start <payload>``) and ``python -m bot p
 through :func:`open_link`, so a link opens the same message wherever it comes from. Arguments are
 decoded here, once: ``full`` takes a page number, ``source`` ``<index>.<page>``, ``<org id>.<page>``
 (``coalition.1``) or ``L<key>.<page>`` for a source across the library, ``statement`` a
-statement number, ``list`` a page.
+statement number, ``list`` a page, ``quotes`` ``all.<page>`` across the library, ``search``
+``<key>.<page>``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ class Shelf:
 
     article: Callable[[str], Article | None]
     articles: Callable[[], list[Article]]
+    search: Callable[[str], list[Article]] = lambda query: []
+    """The articles matching a query, best first (``Library.search``)."""
+    query: Callable[[str], str | None] = lambda key: None
+    """The words of a recent search, by :func:`bot.render.views.search_key`."""
 
 
 def _number(arg: str, default: int = 1) -> int:
@@ -45,8 +50,9 @@ def _full(article: Article, arg: str, lang: Language, shelf: Shelf) -> View:
 
 
 def _quotes(article: Article, arg: str, lang: Language, shelf: Shelf) -> View:
-    if arg == "all":
-        return views.library_quotes_menu(shelf.articles(), lang, article.id)
+    scope, _, page = arg.partition(".")
+    if scope == "all":
+        return views.library_quotes_menu(shelf.articles(), lang, article.id, _number(page))
     return views.quotes_menu(article, lang)
 
 
@@ -75,6 +81,14 @@ def _list(article: Article, arg: str, lang: Language, shelf: Shelf) -> View:
     return views.article_list(shelf.articles(), lang, _number(arg), article.id)
 
 
+def _search(article: Article, arg: str, lang: Language, shelf: Shelf) -> View | None:
+    key, _, page = arg.partition(".")
+    query = shelf.query(key)
+    if query is None:  # a search this process no longer remembers (a restart): the button is stale
+        return None
+    return views.search_results(shelf.search(query), lang, query, _number(page), article.id)
+
+
 Route = Callable[[Article, str, Language, Shelf], View | None]
 ROUTES: dict[str, Route] = {
     "summary": _summary,
@@ -84,6 +98,7 @@ ROUTES: dict[str, Route] = {
     "statement": _statement,
     "start": _start,
     "list": _list,
+    "search": _search,
 }
 """Every view a link can open; ``noop`` (the "N of M" button) opens none."""
 

@@ -19,6 +19,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 
 from bot.article import lexicon
+from bot.article.arabic import normalise
 from bot.article.model import Article, Statement
 from bot.i18n import Language, has, plural, t
 from bot.render import month_names
@@ -391,13 +392,26 @@ def article_list(articles: list[Article], lang: Language, number: int, latest_id
     return View(t(lang, "list_header", n=number, m=total), keyboard)
 
 
-def search_results(articles: list[Article], lang: Language, query: str) -> View:
-    """Articles matching a search, one button each."""
+def search_key(query: str) -> str:
+    """A short key for a search in callback data (the words themselves may not fit its 64 bytes)."""
+    return hashlib.sha256(" ".join(normalise(query).split()).encode()).hexdigest()[:8]
+
+
+def search_results(articles: list[Article], lang: Language, query: str, number: int = 1, latest_id: str = "") -> View:
+    """Page ``number`` of the articles matching a search, one button each; the pager carries the search's key."""
     if not articles:
         return View(t(lang, "search_none", query=esc(query)))
-    lines = [t(lang, "search_header", query=esc(query), results=plural(lang, "n_results", len(articles)))]
-    rows = [[_button(_short_title(a.title), Link("start", a.id))] for a in articles]
-    return View(_checked("\n".join(lines)), Keyboard(rows))
+    total = -(-len(articles) // LIST_PAGE_SIZE)
+    if not 1 <= number <= total:
+        raise IndexError(number)
+    text = t(lang, "search_header", query=esc(query), results=plural(lang, "n_results", len(articles)))
+    if total > 1:
+        text += t(lang, "list_separator") + t(lang, "page_of", n=number, m=total)
+    chunk = articles[(number - 1) * LIST_PAGE_SIZE : number * LIST_PAGE_SIZE]
+    rows = [[_button(_short_title(a.title), Link("start", a.id))] for a in chunk]
+    key = search_key(query)
+    pager = _pager(latest_id, "search", number, total, lang, lambda n: f"{key}.{n}") if latest_id else None
+    return View(_checked(text), Keyboard(rows + list(pager.inline_keyboard if pager else [])))
 
 
 @dataclass(frozen=True)
@@ -424,11 +438,17 @@ def library_sources(articles: list[Article]) -> list[LibrarySource]:
     return [LibrarySource(i, name, tuple(items)) for i, (name, items) in enumerate(ordered)]
 
 
-def library_quotes_menu(articles: list[Article], lang: Language, latest_id: str) -> View:
-    """Who said what across the library: sources with their counts."""
+LIBRARY_MENU_PAGE = 20
+
+
+def library_quotes_menu(articles: list[Article], lang: Language, latest_id: str, number: int = 1) -> View:
+    """Who said what across the library: page ``number`` of the sources with their counts, most quoted first."""
     groups = library_sources(articles)
     if not groups:
         return View(t(lang, "no_statements"))
+    total = -(-len(groups) // LIBRARY_MENU_PAGE)
+    if not 1 <= number <= total:
+        raise IndexError(number)
     count = sum(len(g.items) for g in groups)
     text = t(
         lang,
@@ -443,9 +463,12 @@ def library_quotes_menu(articles: list[Article], lang: Language, latest_id: str)
                 Link("source", latest_id, f"L{g.key}.1"),
             )
         ]
-        for g in groups[:40]
+        for g in groups[(number - 1) * LIBRARY_MENU_PAGE : number * LIBRARY_MENU_PAGE]
     ]
-    return View(text, Keyboard(rows))
+    if total > 1:
+        text += "\n" + t(lang, "page_of", n=number, m=total)
+    pager = _pager(latest_id, "quotes", number, total, lang, lambda n: f"all.{n}")
+    return View(text, Keyboard(rows + list(pager.inline_keyboard if pager else [])))
 
 
 def library_source_page(articles: list[Article], lang: Language, key: str, number: int, latest_id: str) -> View:

@@ -21,6 +21,8 @@ from bot.telegram.context import Context, language, store_of
 
 log = logging.getLogger(__name__)
 
+SEARCH_RESULTS = 100  # /search pages through at most this many articles, best first
+
 
 async def _reply(update: Update, view: View) -> None:
     message = update.effective_message
@@ -30,7 +32,13 @@ async def _reply(update: Update, view: View) -> None:
 
 def _open(link: Link, update: Update, context: Context) -> View | None:
     """The view a button or deep link asks for (:func:`bot.render.router.open_link`)."""
-    shelf = Shelf(context.bot_data.article, lambda: _library_articles(context))
+    library, searches = context.bot_data.library, context.bot_data.searches
+    shelf = Shelf(
+        context.bot_data.article,
+        lambda: _library_articles(context),
+        search=lambda query: library.search(query, SEARCH_RESULTS) if library is not None else [],
+        query=searches.get,
+    )
     return open_link(link, language(update, context), shelf)
 
 
@@ -142,7 +150,11 @@ async def button(update: Update, context: Context) -> None:
         return
     lang = language(update, context)
     link = from_callback(query.data)
-    view = _open(link, update, context) if link is not None and link.view != "noop" else None
+    view = None
+    if link is not None and link.view == "search":  # a search may index articles: in a thread
+        view = await asyncio.to_thread(_open, link, update, context)
+    elif link is not None and link.view != "noop":
+        view = _open(link, update, context)
     if link is not None and link.view == "noop" and context.bot_data.article(link.article_id) is not None:
         await query.answer()
         return
@@ -187,7 +199,7 @@ async def list_articles(update: Update, context: Context) -> None:
 
 async def search(update: Update, context: Context) -> None:
     """/search WORDS: Arabic-aware search over titles, text and speakers."""
-    context.bot_data.require()
+    article, _settings = context.bot_data.require()
     library = context.bot_data.library
     assert library is not None
     lang = language(update, context)
@@ -195,8 +207,9 @@ async def search(update: Update, context: Context) -> None:
     if not query.strip():
         await _reply(update, views.plain(lang, "search_usage"))
         return
-    found = await asyncio.to_thread(library.search, query)  # may index articles not indexed yet
-    await _reply(update, views.search_results(found, lang, query))
+    found = await asyncio.to_thread(library.search, query, SEARCH_RESULTS)  # may index articles not indexed yet
+    context.bot_data.remember_search(views.search_key(query), query)
+    await _reply(update, views.search_results(found, lang, query, 1, article.id))
 
 
 async def inline_query(update: Update, context: Context) -> None:
