@@ -357,6 +357,11 @@ def counted(lang: Language, key: str, count: int, **values: object) -> View:
     return View(plural(lang, key, count, **values))
 
 
+def channel_problems(lang: Language, channel: str, problems: list[str]) -> View:
+    """Why /publish cannot post to ``channel`` (already escaped), the problems joined the language's way."""
+    return View(t(lang, "channel_problems", channel=channel, problems=esc(t(lang, "problem_separator").join(problems))))
+
+
 def channel_report(lang: Language, key: str, channel: str, posts: int, queued: int = 0) -> View:
     """What /publish and /unpublish tell the admin: ``key`` with the posts and the queued subscribers counted."""
     return View(

@@ -93,7 +93,7 @@ async def publish_command(update: Update, context: Context) -> None:
             log.warning("publishing to %s failed: %s", channel, exc.message)
             problems = [views.plain(lang, "problem_unreachable", error=exc.message).text]
     if problems:
-        text = views.plain(lang, "channel_problems", channel=esc(channel), problems=esc("؛ ".join(problems))).text
+        text = views.channel_problems(lang, esc(channel), problems).text
         await _reply(update, text)
         return
     key = f"published_{result.action}"
