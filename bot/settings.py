@@ -131,6 +131,7 @@ class Settings(BaseSettings):
     library_dir: Path | None = Field(default=None, description="folder of articles; the single article when empty")
     library_interval: float = Field(default=10.0, gt=0, description="seconds between scans of the library folder")
     auto_publish: bool = Field(default=False, description="publish new and changed library articles by itself")
+    review: bool = Field(default=False, description="send new articles to the admins with Publish / Skip first")
 
     @property
     def article_slot(self) -> str:

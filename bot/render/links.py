@@ -14,7 +14,7 @@ from typing import Literal
 from telegram.constants import InlineKeyboardButtonLimit
 from telegram.helpers import create_deep_linked_url
 
-View = Literal["summary", "full", "quotes", "source", "statement", "start", "list", "search", "noop"]
+View = Literal["summary", "full", "quotes", "source", "statement", "start", "list", "search", "review", "noop"]
 _CODES: dict[View, str] = {
     "summary": "m",
     "full": "p",
@@ -24,6 +24,7 @@ _CODES: dict[View, str] = {
     "start": "h",
     "list": "l",
     "search": "r",
+    "review": "v",
     "noop": "n",
 }
 _VIEWS = {code: view for view, code in _CODES.items()}

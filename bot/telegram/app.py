@@ -35,7 +35,7 @@ from bot.render.channel import subscriber_renderer
 from bot.settings import Settings
 from bot.store.base import Store
 from bot.store.sqlite import SqliteStore
-from bot.telegram import delivery, handlers, webhook
+from bot.telegram import delivery, handlers, review, webhook
 from bot.telegram.context import CONTEXT_TYPES, BotData, Context
 
 log = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         problems = await channel_problems(application.bot, settings.channel_id, "en")
         if problems:
             log.warning("channel %s: %s", settings.channel_id, "; ".join(problems))
-        elif settings.auto_publish and library.folder is not None and library.scanned:
+        elif settings.auto_publish and not settings.review and library.folder is not None and library.scanned:
             await publish_library(application.bot, library, settings, store, [])
     await set_commands(application.bot, library)
     if library.scanned:
@@ -205,7 +205,10 @@ async def refresh_library(context: Context) -> None:
         for entry in [*changes.new, *changes.changed]:
             state = "new" if entry in changes.new else "changed"
             log.info("library: %s is %s (%s)", entry.slot, state, entry.article.id)
-    if settings.auto_publish:
+    if settings.review:  # an admin decides: nothing is published before
+        if not first:
+            await review.request_review(context.bot, settings, [*changes.new, *changes.changed])
+    elif settings.auto_publish:
         fresh = [] if first else [*changes.new, *changes.changed]
         await publish_library(context.bot, library, settings, store, fresh)
 
@@ -305,6 +308,7 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     for org in lexicon.organisations():
         commands.append((org.command, handlers.org_shortcut(org.id)))
     # Buttons and inline queries first: each command handler would otherwise look at every press.
+    application.add_handler(CallbackQueryHandler(review.review_button, pattern=review.PATTERN), group=COMMANDS)
     application.add_handler(CallbackQueryHandler(handlers.button), group=COMMANDS)
     application.add_handler(InlineQueryHandler(handlers.inline_query), group=COMMANDS)
     for name, callback in commands:
