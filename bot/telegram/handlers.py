@@ -193,7 +193,7 @@ async def list_articles(update: Update, context: Context) -> None:
         view = views.article_list(articles, lang, number if number is not None else 0, article.id)
     except IndexError:
         total = max(1, -(-len(articles) // views.LIST_PAGE_SIZE))
-        view = views.counted(lang, "bad_page", total)
+        view = views.counted(lang, "bad_list_page", total)
     await _reply(update, view)
 
 

@@ -70,7 +70,7 @@ async def test_latest_list_and_open_an_older_article(library_driver: Driver) -> 
     await library_driver.feed(library_driver.fake.press_button(USER, opened["message_id"], "التصريحات"))
     assert "22 تصريحاً" in library_driver.fake.last("editMessageText").result["text"]
     await library_driver.send("/list 9", user_id=USER)
-    assert "رقم الصفحة غير صحيح" in str(last(library_driver)["text"])
+    assert "رقم الصفحة غير صحيح. في القائمة صفحة واحدة: أرسل /list 1." == str(last(library_driver)["text"])
 
 
 async def test_search(library_driver: Driver) -> None:
