@@ -1,5 +1,11 @@
 """UI strings in Arabic and English, from ``bot/data/locales/*.json``.
 
+A string is either a template (``"welcome": "..."``) or, for a count, one template per CLDR
+plural category (``"n_statements": {"zero": ..., "one": ..., "two": ..., "few": ..., "many": ...,
+"other": ...}``): Arabic has all six, English ``one`` and ``other``. :func:`plural` picks the
+category through Babel's CLDR rules, so ``11 تصريحاً`` and ``3 تصريحات`` come from the data, not
+from branches in code.
+
 Templates may hold HTML markup of our own; every value put into them is escaped by the
 renderer before formatting, never here.
 """
@@ -11,21 +17,73 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
+from babel import Locale
+
 Language = Literal["ar", "en"]
 LANGUAGES: tuple[Language, ...] = ("ar", "en")
 
+Entry = str | dict[str, str]
+
 
 @cache
-def _catalogue(lang: Language) -> dict[str, str]:
+def _catalogue(lang: Language) -> dict[str, Entry]:
     text = resources.files("bot.data").joinpath("locales", f"{lang}.json").read_text("utf-8")
-    data: dict[str, str] = json.loads(text)
+    data: dict[str, Entry] = json.loads(text)
     return data
+
+
+def _entry(lang: Language, key: str) -> Entry:
+    entry = _catalogue(lang).get(key)
+    return entry if entry else _catalogue("ar")[key]
+
+
+def has(lang: Language, key: str) -> bool:
+    """Whether ``lang``'s own file holds ``key`` (without falling back to Arabic)."""
+    return key in _catalogue(lang)
 
 
 def t(lang: Language, key: str, **values: object) -> str:
     """The string ``key`` in ``lang`` with ``values`` filled in (already escaped by the caller)."""
-    template = _catalogue(lang).get(key) or _catalogue("ar")[key]
+    template = _entry(lang, key)
+    if not isinstance(template, str):
+        raise TypeError(f"{key} is a plural message: use plural()")
     return template.format(**values) if values else template
+
+
+@cache
+def _plural_rule(lang: Language) -> Locale:
+    return Locale.parse(lang)
+
+
+def plural_category(lang: Language, count: int) -> str:
+    """The CLDR plural category of ``count`` in ``lang``: zero, one, two, few, many or other."""
+    return str(_plural_rule(lang).plural_form(count))
+
+
+def plural(lang: Language, key: str, count: int, **values: object) -> str:
+    """The plural message ``key`` for ``count`` (as ``{n}``), with ``values`` filled in.
+
+    A category the file does not give falls back to ``other``.
+    """
+    forms = _entry(lang, key)
+    if not isinstance(forms, dict):
+        raise TypeError(f"{key} is not a plural message: use t()")
+    template = forms.get(plural_category(lang, count)) or forms["other"]
+    return template.format(n=count, **values)
+
+
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def read_number(text: str, max_digits: int = 6) -> int | None:
+    """A whole number typed by a user: ASCII, Arabic-Indic (٠-٩) or Persian (۰-۹) digits; else None.
+
+    Other Unicode digits (``²``, ``①``, Devanagari) and more than ``max_digits`` digits are refused.
+    """
+    digits = text.strip().translate(_DIGITS)
+    if not digits or len(digits) > max_digits or not (digits.isascii() and digits.isdigit()):
+        return None
+    return int(digits)
 
 
 def pick_language(language_code: str | None, default: Language = "ar") -> Language:

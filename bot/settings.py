@@ -1,18 +1,31 @@
 """Settings, read once at start from the environment (prefix ``BOT_``) and ``.env``.
 
 The token is a :class:`~pydantic.SecretStr`, unwrapped only where the bot is built; its repr and
-str print ``**********``.
+str print ``**********``. Errors name the environment variable (:func:`describe_error`), and a
+``BOT_*`` variable no setting reads is reported with the closest known name (:func:`unknown_variables`).
 """
 
 from __future__ import annotations
 
+import difflib
+import os
+import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from dotenv import dotenv_values
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
+PREFIX = "BOT_"
+_TOKEN = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{1,100}")  # <bot id>:<secret>, as @BotFather gives it
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # setWebhook's secret_token: 1-256 of these
+_CHANNEL_LINK = re.compile(r"(?:https?://)?(?:www\.)?(?:t|telegram)\.me/(?P<name>[^/?#\s]+)/?", re.I)
+_CHANNEL_NAME = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}")
+_CHAT_ID = re.compile(r"-?\d{1,20}")
 
 
 class Settings(BaseSettings):
@@ -52,9 +65,58 @@ class Settings(BaseSettings):
     @field_validator("token", "webhook_secret", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
+        if isinstance(value, str):
+            return value.strip() or None  # a stray space or newline pasted from a chat is not part of it
+        return value
 
-    @field_validator("article_path", "channel_id", "webhook_url", "library_dir", "cache_dir", mode="before")
+    @field_validator("token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TOKEN.fullmatch(value.get_secret_value()):
+            raise ValueError("not shaped like a bot token from @BotFather (digits, a colon, then A-Z a-z 0-9 _ -)")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_characters(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule for secret_token)")
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _https(cls, value: str | None) -> str | None:
+        if value is not None:
+            parts = urlsplit(value.strip())
+            if parts.scheme != "https" or not parts.hostname:
+                raise ValueError("must be an https:// address (Telegram sends webhooks over HTTPS only)")
+            return value.strip()
+        return value
+
+    @field_validator("channel_id", mode="before")
+    @classmethod
+    def _channel(cls, value: object) -> object:
+        """``t.me/x``, ``https://t.me/x`` and ``@x`` become ``@x``; a numeric id stays as it is."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if not text:
+            return None
+        if link := _CHANNEL_LINK.fullmatch(text):
+            name = link.group("name")
+            if name.startswith("+") or name.lower() == "joinchat":
+                raise ValueError("an invite link cannot be used: give the channel's @username or its -100… id")
+            text = f"@{name}"
+        if not (_CHANNEL_NAME.fullmatch(text) or _CHAT_ID.fullmatch(text)):
+            raise ValueError("must be @channelusername, https://t.me/channelusername or the -100… id")
+        return text
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_any_case(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("article_path", "webhook_url", "library_dir", "cache_dir", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -69,6 +131,7 @@ class Settings(BaseSettings):
     library_dir: Path | None = Field(default=None, description="folder of articles; the single article when empty")
     library_interval: float = Field(default=10.0, gt=0, description="seconds between scans of the library folder")
     auto_publish: bool = Field(default=False, description="publish new and changed library articles by itself")
+    review: bool = Field(default=False, description="send new articles to the admins with Publish / Skip first")
 
     @property
     def article_slot(self) -> str:
@@ -78,3 +141,41 @@ class Settings(BaseSettings):
     def is_admin(self, user_id: int | None) -> bool:
         """Whether ``user_id`` is one of the configured admins."""
         return user_id is not None and user_id in self.admin_ids
+
+
+def variable(field: str) -> str:
+    """The environment variable of a setting: ``summary_max_chars`` -> ``BOT_SUMMARY_MAX_CHARS``."""
+    return PREFIX + field.upper()
+
+
+def describe_error(error: ValidationError) -> str:
+    """The first problem of invalid settings, for a person: the variable it concerns and what is wrong.
+
+    The value itself is never repeated (it may be the token or the webhook secret).
+    """
+    first = error.errors(include_input=False)[0]
+    field = str(first["loc"][0]) if first["loc"] else ""
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"invalid setting {variable(field)}: {message}" if field else f"invalid settings: {message}"
+
+
+def unknown_variables(env_file: Path | None = Path(".env"), environ: Mapping[str, str] | None = None) -> list[str]:
+    """``BOT_*`` variables (in the environment or ``env_file``) that no setting reads, each with a hint.
+
+    ``["BOT_TOKN in the environment (did you mean BOT_TOKEN?)"]``. Names compare case-insensitively,
+    as pydantic-settings reads them.
+    """
+    known = [variable(name) for name in Settings.model_fields]
+    places: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        places.update((name, str(env_file)) for name in dotenv_values(env_file))
+    places.update((name, "the environment") for name in (os.environ if environ is None else environ))
+    found = []
+    for name, place in sorted(places.items()):
+        upper = name.upper()
+        if not upper.startswith(PREFIX) or upper in known:
+            continue
+        close = difflib.get_close_matches(upper, known, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        found.append(f"{name} in {place}{hint}")
+    return found

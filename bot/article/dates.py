@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.article import lexicon
@@ -45,15 +46,23 @@ def find_date(text: str, tz_name: str | None = None) -> datetime | None:
         return None
 
 
-_PM = re.compile(r"^\s*(?:م\b|مساء|مساءً|pm\b|p\.m\.)", re.I)
-_AM = re.compile(r"^\s*(?:ص\b|صباحا|صباحاً|am\b|a\.m\.)", re.I)
+@cache
+def _meridiem(pm: bool) -> re.Pattern[str]:
+    """``page.json``'s PM (or AM) words right after a time; short ones (``م``، ``pm``) as whole words only."""
+    words = lexicon.page().pm_words if pm else lexicon.page().am_words
+    short = [w for w in words if len(w) <= 2]
+    long = [w for w in words if len(w) > 2]
+    parts = [f"(?:{lexicon.alternation(long)})"] if long else []
+    if short:
+        parts.append(rf"(?:{lexicon.alternation(short)})\b")
+    return re.compile(rf"^\s*(?:{'|'.join(parts)})", re.I)
 
 
 def _twelve_hour(hour: int, after: str) -> int:
     """``11:30 م`` / ``8:15 مساءً`` / ``11:30 PM`` -> 23, 20, 23; ``12:05 ص`` -> 0."""
-    if _PM.match(after) and hour < 12:
+    if _meridiem(pm=True).match(after) and hour < 12:
         return hour + 12
-    if _AM.match(after) and hour == 12:
+    if _meridiem(pm=False).match(after) and hour == 12:
         return 0
     return hour
 

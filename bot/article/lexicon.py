@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
@@ -114,6 +115,9 @@ class Page:
     toll_words: frozenset[str]
     stopwords: frozenset[str]
     continuations: frozenset[str]
+    pm_words: tuple[str, ...]  # as written (matched in raw text): مساءً، pm
+    am_words: tuple[str, ...]
+    outlet_kinds: tuple[str, ...]  # as written: وكالة، صحيفة
 
 
 def _participle_forms(words: list[str]) -> frozenset[str]:
@@ -231,7 +235,21 @@ def page() -> Page:
         toll_words=frozenset(normalise(w) for w in raw["toll_words"]),
         stopwords=frozenset(normalise(w) for w in raw["stopwords"]),
         continuations=frozenset(normalise(w) for w in raw["continuations"]),
+        pm_words=tuple(raw["pm_words"]),
+        am_words=tuple(raw["am_words"]),
+        outlet_kinds=tuple(raw["outlet_kinds"]),
     )
+
+
+@cache
+def according_to_words() -> tuple[str, ...]:
+    """``speech.json``'s "according to" words as written (``وفقاً``), for patterns over raw text."""
+    return tuple(_load("speech.json")["according_to"])
+
+
+def alternation(words: tuple[str, ...] | list[str]) -> str:
+    """A regular-expression alternation of ``words``, longest first so that none hides a longer one."""
+    return "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
 
 
 def contains_phrase(haystack: list[str] | tuple[str, ...], phrase: tuple[str, ...]) -> int:

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from bot.article import lexicon
 from bot.article.arabic import normalise_word
 
-_CREDIT = re.compile(
-    r"(?P<marker>[وف]?(?:بحسب|حسب|وفق|وفقا|وفقاً|طبقا|نقلا|نقلاً)(?:\s+(?:لـ|ل|عن))?)\s*"
-    r"(?:(?P<quoted>[\"«“][^\"»”]{1,40}[\"»”])"
-    r"|(?P<latin>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})"
-    r"|(?P<agency>(?:وكالة|صحيفة|موقع|قناة|شبكة)\s+[^\s،,.]+(?:\s+[^\s،,.]+){0,2}))"
-)
+
+@cache
+def _credit() -> re.Pattern[str]:
+    """An "according to" word (``speech.json``) and a quoted, Latin or agency name (``page.json``'s kinds)."""
+    markers = lexicon.alternation(lexicon.according_to_words())
+    kinds = lexicon.alternation(lexicon.page().outlet_kinds)
+    return re.compile(
+        rf"(?P<marker>[وف]?(?:{markers})(?:\s+(?:لـ|ل|عن))?)\s*"
+        r"(?:(?P<quoted>[\"«“][^\"»”]{1,40}[\"»”])"
+        r"|(?P<latin>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})"
+        rf"|(?P<agency>(?:{kinds})\s+[^\s،,.]+(?:\s+[^\s،,.]+){{0,2}}))"
+    )
 
 
 def credited_sources(paragraphs: list[str] | tuple[str, ...]) -> list[str]:
@@ -20,7 +27,7 @@ def credited_sources(paragraphs: list[str] | tuple[str, ...]) -> list[str]:
     vocab = lexicon.speech().according_to
     found: list[str] = []
     for paragraph in paragraphs:
-        for match in _CREDIT.finditer(paragraph):
+        for match in _credit().finditer(paragraph):
             marker = normalise_word(match.group("marker").split()[0])
             if marker not in vocab:
                 continue

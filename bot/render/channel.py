@@ -16,7 +16,7 @@ from telegram.constants import MessageLimit
 from bot.article.model import Article
 from bot.i18n import Language, t
 from bot.render.html import esc, tg_len, visible
-from bot.render.links import Link, deep_link
+from bot.render.links import Link, deep_link, to_callback
 from bot.render.markup import Keyboard
 from bot.render.views import View, masthead, sources, statement_block
 from bot.store.base import Delivery
@@ -75,6 +75,35 @@ def channel_posts(article: Article, lang: Language, username: str, prefix: str |
 
 def _follow_up(lang: Language, blocks: list[str]) -> str:
     return t(lang, "channel_more") + "\n" + "\n".join(blocks)
+
+
+def review_request(article: Article, lang: Language, username: str, slot: str) -> View:
+    """What the admins get with ``BOT_REVIEW``: the first channel post as it would go out, and Publish / Skip."""
+    first = channel_posts(article, lang, username, t(lang, "review_prefix", slot=esc(slot)))[0]
+    publish = Link("review", article.id, "p")
+    skip = Link("review", article.id, "s")
+    keyboard = Keyboard(
+        [
+            [
+                InlineKeyboardButton(t(lang, "btn_review_publish"), callback_data=to_callback(publish)),
+                InlineKeyboardButton(t(lang, "btn_review_skip"), callback_data=to_callback(skip)),
+            ]
+        ]
+    )
+    return View(first.text, keyboard)
+
+
+def review_decided(article: Article, lang: Language, username: str, slot: str, key: str, **values: str) -> View:
+    """The review message once decided (``review_published``, ``review_skipped``...): no buttons left."""
+    request = review_request(article, lang, username, slot)
+    return View(f"{request.text}\n\n{t(lang, key, **{k: esc(v) for k, v in values.items()})}")
+
+
+def review_failed(article: Article, lang: Language, username: str, slot: str, problems: list[str]) -> View:
+    """The review message after a failed Publish: why, and the buttons kept to try again."""
+    request = review_request(article, lang, username, slot)
+    why = t(lang, "review_failed", problems=esc(t(lang, "problem_separator").join(problems)))
+    return View(f"{request.text}\n\n{why}", request.keyboard)
 
 
 @lru_cache(maxsize=64)

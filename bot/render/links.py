@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from telegram.constants import InlineKeyboardButtonLimit
+from telegram.helpers import create_deep_linked_url
 
-View = Literal["summary", "full", "quotes", "source", "statement", "start", "list", "noop"]
+View = Literal["summary", "full", "quotes", "source", "statement", "start", "list", "search", "review", "noop"]
 _CODES: dict[View, str] = {
     "summary": "m",
     "full": "p",
@@ -22,6 +23,8 @@ _CODES: dict[View, str] = {
     "statement": "t",
     "start": "h",
     "list": "l",
+    "search": "r",
+    "review": "v",
     "noop": "n",
 }
 _VIEWS = {code: view for view, code in _CODES.items()}
@@ -75,5 +78,5 @@ def from_payload(payload: str | None) -> Link | None:
 
 
 def deep_link(username: str, link: Link) -> str:
-    """``https://t.me/<bot>?start=<payload>``."""
-    return f"https://t.me/{username}?start={to_payload(link)}"
+    """``https://t.me/<bot>?start=<payload>`` (PTB's :func:`~telegram.helpers.create_deep_linked_url`)."""
+    return create_deep_linked_url(username, to_payload(link))

@@ -19,8 +19,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 
 from bot.article import lexicon
+from bot.article.arabic import normalise
 from bot.article.model import Article, Statement
-from bot.i18n import Language, t
+from bot.i18n import Language, has, plural, t
+from bot.render import month_names
 from bot.render.html import esc, tg_len
 from bot.render.links import Link, to_callback
 from bot.render.markup import Keyboard
@@ -81,11 +83,13 @@ def heading(article: Article) -> str:
     return esc(_cut_text(article.title, TITLE_MAX))
 
 
-def format_date(value: datetime | None, lang: Language) -> str:
-    """A publication date for people, in the UI language."""
+def format_date(value: datetime | None, lang: Language, style: str | None = None) -> str:
+    """A publication date for people, in the UI language; ``style`` names the month names to use
+    (``levant``: كانون الثاني, ``gregorian``: يناير, ``maghreb``: جانفي) where the language has several."""
     if value is None:
         return t(lang, "unknown_date")
-    months = t(lang, "months").split("|")
+    key = f"months_{style or month_names.default_style()}"
+    months = t(lang, key if has(lang, key) else "months").split("|")
     return t(
         lang,
         "date_format",
@@ -96,15 +100,44 @@ def format_date(value: datetime | None, lang: Language) -> str:
     )
 
 
-def _outlet(article: Article, lang: Language) -> str:
-    return esc(article.outlet or (article.dateline.agency if article.dateline else "") or t(lang, "unknown_outlet"))
+def article_date(article: Article, lang: Language) -> str:
+    """The article's publication date, with the month names of the outlet's country."""
+    return format_date(article.published, lang, month_names.month_style(article))
+
+
+def _outlet(article: Article) -> str:
+    return esc(article.outlet or (article.dateline.agency if article.dateline else ""))
+
+
+def _details(article: Article, lang: Language) -> str:
+    """The date and publisher lines under a title, each only when known (never a placeholder)."""
+    lines = []
+    if article.published is not None:
+        lines.append(t(lang, "masthead_date", date=article_date(article, lang)))
+    if outlet := _outlet(article):
+        lines.append(t(lang, "masthead_outlet", outlet=outlet))
+    return "".join(f"\n{line}" for line in lines)
 
 
 def masthead(article: Article, lang: Language, key: str) -> str:
-    """A locale template ``key`` filled with the article's title, date and outlet."""
-    return t(
-        lang, key, title=heading(article), date=format_date(article.published, lang), outlet=_outlet(article, lang)
-    )
+    """A locale template ``key`` filled with the article's title, and its date and publisher when known."""
+    return t(lang, key, masthead=f"<b>{heading(article)}</b>{_details(article, lang)}")
+
+
+def join(lang: Language, items: list[str] | tuple[str, ...]) -> str:
+    """Items one after the other with the language's comma (``، `` or ``, ``)."""
+    return t(lang, "list_separator").join(items)
+
+
+def source_name(name: str, org_id: str | None, lang: Language) -> str:
+    """A source's name for a button or a header: in English, the organisation's English name when
+    ``organisations.json`` knows it (capitalised: it may start with "the"), else the article's own wording."""
+    if lang == "ar":
+        return name
+    org = next((o for o in lexicon.organisations() if o.id == org_id or o.name == name), None)
+    if org is None or org.english == org.name:
+        return name
+    return org.english[:1].upper() + org.english[1:]
 
 
 def _button(text: str, link: Link) -> InlineKeyboardButton:
@@ -135,8 +168,11 @@ def summary(article: Article, lang: Language) -> View:
     """Title, date, outlet, the summary sentences and a source line."""
     header = masthead(article, lang, "summary_header")
     body = "\n\n".join(esc(sentence) for sentence in article.summary)
-    credited = [article.outlet or "", *article.credited_sources]
-    source_line = t(lang, "summary_source", sources=esc("، ".join(c for c in credited if c) or "-"))
+    credited = [c for c in (article.outlet or "", *article.credited_sources) if c]
+    if credited:
+        source_line = t(lang, "summary_source", sources=esc(join(lang, credited)))
+    else:
+        source_line = t(lang, "summary_verbatim")
     text = f"{header}\n\n{body}\n\n<i>{source_line}</i>"
     keyboard = Keyboard(
         [
@@ -202,11 +238,11 @@ def quotes_menu(article: Article, lang: Language) -> View:
     groups = sources(article)
     if not groups:
         return View(t(lang, "no_statements"))
-    text = t(lang, "quotes_menu", count=len(article.statements))
+    text = t(lang, "quotes_menu", statements=plural(lang, "n_statements", len(article.statements)))
     rows = [
         [
             _button(
-                t(lang, "source_entry", name=g.name, count=len(g.statements)),
+                t(lang, "source_entry", name=source_name(g.name, g.org_id, lang), count=len(g.statements)),
                 Link("source", article.id, f"{g.index}.1"),
             )
         ]
@@ -219,7 +255,7 @@ def statement_block(statement: Statement, lang: Language) -> str:
     """One statement: who said it, how, and the words in a blockquote."""
     who = esc(statement.speaker)
     if statement.role:
-        who = f"{who}، {esc(statement.role)}" if lang == "ar" else f"{who}, {esc(statement.role)}"
+        who = t(lang, "speaker_role", speaker=who, role=esc(statement.role))
     key = "statement_direct" if statement.form == "direct" else "statement_reported"
     words = _cut_text(statement.text, STATEMENT_MAX)
     return f"{t(lang, key, speaker=f'<b>{who}</b>')}\n<blockquote>{esc(words)}</blockquote>"
@@ -251,7 +287,8 @@ def source_page(article: Article, lang: Language, index: int, number: int = 1) -
     pages = source_pages(source, lang)
     if not 1 <= number <= len(pages):
         raise IndexError(number)
-    header = t(lang, "source_header", name=esc(source.name), count=len(source.statements), n=number, m=len(pages))
+    name = esc(source_name(source.name, source.org_id, lang))
+    header = t(lang, "source_header", name=name, count=len(source.statements), n=number, m=len(pages))
     text = header + "\n\n" + "\n\n".join(pages[number - 1])
     back = [[_button(t(lang, "btn_back_sources"), Link("quotes", article.id))]]
     keyboard = _pager(article.id, "source", number, len(pages), lang, lambda n: f"{index}.{n}", back)
@@ -284,16 +321,18 @@ def help_view(article: Article, lang: Language, username: str) -> View:
 @lru_cache(maxsize=256)
 def about(article: Article, lang: Language) -> View:
     """Outlet, date, place, credited sources and the original link when known."""
+    details = _details(article, lang)
+    if article.dateline is not None and article.dateline.place:
+        details += "\n" + t(lang, "about_place", place=esc(article.dateline.place))
+    if article.credited_sources:
+        details += "\n" + t(lang, "about_credited", sources=esc(join(lang, article.credited_sources)))
     text = t(
         lang,
         "about",
         title=heading(article),
-        outlet=_outlet(article, lang),
-        date=format_date(article.published, lang),
-        place=esc(article.dateline.place if article.dateline else "-"),
-        sources=esc("، ".join(article.credited_sources) or "-"),
-        paragraphs=len(article.paragraphs),
-        statements=len(article.statements),
+        details=details,
+        paragraphs=plural(lang, "n_paragraphs", len(article.paragraphs)),
+        statements=plural(lang, "n_statements", len(article.statements)),
     )
     if article.url and article.url.startswith(("http://", "https://")):
         text += "\n" + t(lang, "about_link", url=esc(article.url))
@@ -303,6 +342,31 @@ def about(article: Article, lang: Language) -> View:
 def plain(lang: Language, key: str, **values: object) -> View:
     """A UI sentence on its own (errors, hints)."""
     return View(t(lang, key, **values))
+
+
+def ids(lang: Language, user_id: int | None, chat_id: int | None) -> View:
+    """The answer to /id: the user's id, and the chat's when it is another chat (a group, a channel)."""
+    lines = [t(lang, "your_id", user_id=user_id)] if user_id is not None else []
+    if chat_id is not None and chat_id != user_id:
+        lines.append(t(lang, "chat_id", chat_id=chat_id))
+    return View("\n".join(lines) or t(lang, "unknown"))
+
+
+def counted(lang: Language, key: str, count: int, **values: object) -> View:
+    """A UI sentence about a count, in the plural form the language wants for it."""
+    return View(plural(lang, key, count, **values))
+
+
+def channel_problems(lang: Language, channel: str, problems: list[str]) -> View:
+    """Why /publish cannot post to ``channel`` (already escaped), the problems joined the language's way."""
+    return View(t(lang, "channel_problems", channel=channel, problems=esc(t(lang, "problem_separator").join(problems))))
+
+
+def channel_report(lang: Language, key: str, channel: str, posts: int, queued: int = 0) -> View:
+    """What /publish and /unpublish tell the admin: ``key`` with the posts and the queued subscribers counted."""
+    return View(
+        t(lang, key, channel=channel, posts=plural(lang, "n_posts", posts), queued=plural(lang, "queued_for", queued))
+    )
 
 
 def _checked(text: str) -> str:
@@ -333,13 +397,26 @@ def article_list(articles: list[Article], lang: Language, number: int, latest_id
     return View(t(lang, "list_header", n=number, m=total), keyboard)
 
 
-def search_results(articles: list[Article], lang: Language, query: str) -> View:
-    """Articles matching a search, one button each."""
+def search_key(query: str) -> str:
+    """A short key for a search in callback data (the words themselves may not fit its 64 bytes)."""
+    return hashlib.sha256(" ".join(normalise(query).split()).encode()).hexdigest()[:8]
+
+
+def search_results(articles: list[Article], lang: Language, query: str, number: int = 1, latest_id: str = "") -> View:
+    """Page ``number`` of the articles matching a search, one button each; the pager carries the search's key."""
     if not articles:
         return View(t(lang, "search_none", query=esc(query)))
-    lines = [t(lang, "search_header", query=esc(query), count=len(articles))]
-    rows = [[_button(_short_title(a.title), Link("start", a.id))] for a in articles]
-    return View(_checked("\n".join(lines)), Keyboard(rows))
+    total = -(-len(articles) // LIST_PAGE_SIZE)
+    if not 1 <= number <= total:
+        raise IndexError(number)
+    text = t(lang, "search_header", query=esc(query), results=plural(lang, "n_results", len(articles)))
+    if total > 1:
+        text += t(lang, "list_separator") + t(lang, "page_of", n=number, m=total)
+    chunk = articles[(number - 1) * LIST_PAGE_SIZE : number * LIST_PAGE_SIZE]
+    rows = [[_button(_short_title(a.title), Link("start", a.id))] for a in chunk]
+    key = search_key(query)
+    pager = _pager(latest_id, "search", number, total, lang, lambda n: f"{key}.{n}") if latest_id else None
+    return View(_checked(text), Keyboard(rows + list(pager.inline_keyboard if pager else [])))
 
 
 @dataclass(frozen=True)
@@ -366,18 +443,37 @@ def library_sources(articles: list[Article]) -> list[LibrarySource]:
     return [LibrarySource(i, name, tuple(items)) for i, (name, items) in enumerate(ordered)]
 
 
-def library_quotes_menu(articles: list[Article], lang: Language, latest_id: str) -> View:
-    """Who said what across the library: sources with their counts."""
+LIBRARY_MENU_PAGE = 20
+
+
+def library_quotes_menu(articles: list[Article], lang: Language, latest_id: str, number: int = 1) -> View:
+    """Who said what across the library: page ``number`` of the sources with their counts, most quoted first."""
     groups = library_sources(articles)
     if not groups:
         return View(t(lang, "no_statements"))
+    total = -(-len(groups) // LIBRARY_MENU_PAGE)
+    if not 1 <= number <= total:
+        raise IndexError(number)
     count = sum(len(g.items) for g in groups)
-    text = t(lang, "library_quotes_menu", count=count, articles=len(articles))
+    text = t(
+        lang,
+        "library_quotes_menu",
+        statements=plural(lang, "n_statements", count),
+        articles=plural(lang, "n_articles_in", len(articles)),
+    )
     rows = [
-        [_button(t(lang, "source_entry", name=g.name, count=len(g.items)), Link("source", latest_id, f"L{g.key}.1"))]
-        for g in groups[:40]
+        [
+            _button(
+                t(lang, "source_entry", name=source_name(g.name, None, lang), count=len(g.items)),
+                Link("source", latest_id, f"L{g.key}.1"),
+            )
+        ]
+        for g in groups[(number - 1) * LIBRARY_MENU_PAGE : number * LIBRARY_MENU_PAGE]
     ]
-    return View(text, Keyboard(rows))
+    if total > 1:
+        text += "\n" + t(lang, "page_of", n=number, m=total)
+    pager = _pager(latest_id, "quotes", number, total, lang, lambda n: f"all.{n}")
+    return View(text, Keyboard(rows + list(pager.inline_keyboard if pager else [])))
 
 
 def library_source_page(articles: list[Article], lang: Language, key: str, number: int, latest_id: str) -> View:
@@ -399,7 +495,8 @@ def library_source_page(articles: list[Article], lang: Language, key: str, numbe
         used += tg_len(block) + 2
     if not 1 <= number <= len(pages):
         raise IndexError(number)
-    header = t(lang, "source_header", name=esc(source.name), count=len(source.items), n=number, m=len(pages))
+    name = esc(source_name(source.name, None, lang))
+    header = t(lang, "source_header", name=name, count=len(source.items), n=number, m=len(pages))
     back = [[_button(t(lang, "btn_back_sources"), Link("quotes", latest_id, "all"))]]
     keyboard = _pager(latest_id, "source", number, len(pages), lang, lambda n: f"L{key}.{n}", back)
     return View(_checked(header + "\n\n" + "\n\n".join(pages[number - 1])), keyboard)

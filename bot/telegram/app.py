@@ -35,7 +35,7 @@ from bot.render.channel import subscriber_renderer
 from bot.settings import Settings
 from bot.store.base import Store
 from bot.store.sqlite import SqliteStore
-from bot.telegram import delivery, handlers
+from bot.telegram import delivery, handlers, review, webhook
 from bot.telegram.context import CONTEXT_TYPES, BotData, Context
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 COMMANDS = 0
 
 NEW_MESSAGES = filters.UpdateType.MESSAGE
-ADMIN_COMMANDS = ("publish", "unpublish", "stats")
+ADMIN_COMMANDS = ("publish", "preview", "unpublish", "stats")
 
 
 def bot_commands(library: Library, lang: Language) -> list[BotCommand]:
@@ -90,6 +90,7 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     if resumed:
         log.info("outbox: %d deliveries interrupted by the last stop will be sent again", resumed)
     username = application.bot.username
+    log.info("starting as @%s (id %d)", username, application.bot.id)
 
     data.extra["outbox"] = Outbox(application.bot, store, subscriber_renderer(library.get, username))
     if application.job_queue is not None:
@@ -103,7 +104,7 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         problems = await channel_problems(application.bot, settings.channel_id, "en")
         if problems:
             log.warning("channel %s: %s", settings.channel_id, "; ".join(problems))
-        elif settings.auto_publish and library.folder is not None and library.scanned:
+        elif settings.auto_publish and not settings.review and library.folder is not None and library.scanned:
             await publish_library(application.bot, library, settings, store, [])
     await set_commands(application.bot, library)
     if library.scanned:
@@ -204,7 +205,10 @@ async def refresh_library(context: Context) -> None:
         for entry in [*changes.new, *changes.changed]:
             state = "new" if entry in changes.new else "changed"
             log.info("library: %s is %s (%s)", entry.slot, state, entry.article.id)
-    if settings.auto_publish:
+    if settings.review:  # an admin decides: nothing is published before
+        if not first:
+            await review.request_review(context.bot, settings, [*changes.new, *changes.changed])
+    elif settings.auto_publish:
         fresh = [] if first else [*changes.new, *changes.changed]
         await publish_library(context.bot, library, settings, store, fresh)
 
@@ -293,8 +297,10 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
         ("subscribe", delivery.subscribe),
         ("unsubscribe", delivery.unsubscribe),
         ("publish", delivery.publish_command),
+        ("preview", delivery.preview_command),
         ("unpublish", delivery.unpublish_command),
         ("stats", delivery.stats),
+        ("id", handlers.my_id),
         ("latest", handlers.latest),
         ("list", handlers.list_articles),
         ("search", handlers.search),
@@ -302,6 +308,7 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     for org in lexicon.organisations():
         commands.append((org.command, handlers.org_shortcut(org.id)))
     # Buttons and inline queries first: each command handler would otherwise look at every press.
+    application.add_handler(CallbackQueryHandler(review.review_button, pattern=review.PATTERN), group=COMMANDS)
     application.add_handler(CallbackQueryHandler(handlers.button), group=COMMANDS)
     application.add_handler(InlineQueryHandler(handlers.inline_query), group=COMMANDS)
     for name, callback in commands:
@@ -339,18 +346,10 @@ class _UnknownCommand(filters.MessageFilter):
 
 
 def run(settings: Settings, source: Article | Library) -> None:
-    """Run until interrupted: long polling by default, or a webhook server."""
+    """Run until interrupted: long polling by default, or a webhook server (with ``GET /healthz``)."""
     application = build_application(settings, source)
     if settings.mode == "webhook":
-        assert settings.webhook_url and settings.webhook_secret is not None
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=settings.webhook_path,
-            webhook_url=settings.webhook_url.rstrip("/") + "/" + settings.webhook_path,
-            secret_token=settings.webhook_secret.get_secret_value(),
-            allowed_updates=Update.ALL_TYPES,
-        )
+        webhook.run(application, settings)  # PTB's run_webhook, plus GET /healthz
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
     fatal = application.bot_data.extra.get("fatal")

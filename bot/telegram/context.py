@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,8 @@ class BotData:
     worker: ParseWorker | None = None
     languages: dict[int, Language] = field(default_factory=dict)
     """Languages users chose with /lang, loaded from the store at start-up and written through."""
+    searches: OrderedDict[str, str] = field(default_factory=OrderedDict)
+    """Recent /search queries by key, so the result pages' buttons can find them (bounded)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def require(self) -> tuple[Article, Settings]:
@@ -36,6 +39,13 @@ class BotData:
         if latest is None:
             raise NoArticleError(None, "articles are still loading" if self.library.loading else "no article yet")
         return latest, self.settings
+
+    def remember_search(self, key: str, query: str, keep: int = 1024) -> None:
+        """Keep ``query`` under ``key`` for the pager buttons; the oldest searches are forgotten first."""
+        self.searches[key] = query
+        self.searches.move_to_end(key)
+        while len(self.searches) > keep:
+            self.searches.popitem(last=False)
 
     def article(self, article_id: str) -> Article | None:
         """Any article version this process has served, by id."""

@@ -1,4 +1,4 @@
-"""Handlers for delivery: subscribing, and the admin commands /publish, /unpublish, /stats."""
+"""Handlers for delivery: subscribing, and the admin commands /publish, /preview, /unpublish, /stats."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 
 from bot.article.model import Article
 from bot.delivery.channel import channel_problems, publish, unpublish
 from bot.render import views
+from bot.render.channel import channel_posts
 from bot.render.html import esc
 from bot.render.markup import SEND_OPTIONS
 from bot.telegram.context import Context, language, store_of
@@ -57,7 +58,8 @@ def admin_only(handler: Handler) -> Handler:
         settings = context.bot_data.settings
         user = update.effective_user
         if settings is None or not settings.is_admin(user.id if user else None):
-            await _reply(update, views.plain(language(update, context), "admin_only").text)
+            refusal = views.plain(language(update, context), "admin_only", user_id=user.id if user else "?")
+            await _reply(update, refusal.text)  # with the user's id, for BOT_ADMIN_IDS
             return
         await handler(update, context)
 
@@ -91,12 +93,27 @@ async def publish_command(update: Update, context: Context) -> None:
             log.warning("publishing to %s failed: %s", channel, exc.message)
             problems = [views.plain(lang, "problem_unreachable", error=exc.message).text]
     if problems:
-        text = views.plain(lang, "channel_problems", channel=esc(channel), problems=esc("؛ ".join(problems))).text
+        text = views.channel_problems(lang, esc(channel), problems).text
         await _reply(update, text)
         return
     key = f"published_{result.action}"
-    text = views.plain(lang, key, channel=esc(channel), posts=len(result.message_ids), queued=result.queued).text
+    text = views.channel_report(lang, key, esc(channel), len(result.message_ids), result.queued).text
     await _reply(update, text)
+
+
+@admin_only
+async def preview_command(update: Update, context: Context) -> None:
+    """/preview (admins): the channel post(s) of the newest article, sent to the admin's own chat only."""
+    article, _settings = context.bot_data.require()
+    lang, user = language(update, context), update.effective_user
+    if user is None:
+        return
+    try:
+        await context.bot.send_message(user.id, views.plain(lang, "preview_sent").text, **SEND_OPTIONS)
+        for view in channel_posts(article, "ar", context.bot.username):  # the channel is published in Arabic
+            await context.bot.send_message(user.id, view.text, reply_markup=view.keyboard, **SEND_OPTIONS)
+    except Forbidden:  # an admin who never started a private chat with the bot
+        await _reply(update, views.plain(lang, "preview_unreachable").text)
 
 
 @admin_only
@@ -110,7 +127,7 @@ async def unpublish_command(update: Update, context: Context) -> None:
     _article, channel, slot = target
     count = await unpublish(context.bot, store_of(context), channel, slot)
     key = "unpublished" if count else "nothing_to_unpublish"
-    await _reply(update, views.plain(lang, key, channel=esc(channel), count=count).text)
+    await _reply(update, views.channel_report(lang, key, esc(channel), count).text)
 
 
 @admin_only

@@ -10,15 +10,18 @@ from telegram.error import BadRequest
 
 from bot.article.model import Article
 from bot.errors import NoArticleError
-from bot.i18n import Language
+from bot.i18n import Language, read_number
 from bot.render import views
 from bot.render.inline import INLINE_CACHE_SECONDS, inline_page, inline_results
 from bot.render.links import Link, from_callback, from_payload
 from bot.render.markup import SEND_OPTIONS
+from bot.render.router import Shelf, open_link
 from bot.render.views import View
 from bot.telegram.context import Context, language, store_of
 
 log = logging.getLogger(__name__)
+
+SEARCH_RESULTS = 100  # /search pages through at most this many articles, best first
 
 
 async def _reply(update: Update, view: View) -> None:
@@ -28,43 +31,15 @@ async def _reply(update: Update, view: View) -> None:
 
 
 def _open(link: Link, update: Update, context: Context) -> View | None:
-    """The view a button or deep link asks for; None for an unknown article or an argument out of range."""
-    article = context.bot_data.article(link.article_id)
-    if article is None:
-        return None
-    lang = language(update, context)
-    try:
-        if link.view == "summary":
-            return views.summary(article, lang)
-        if link.view == "full":
-            return views.full_page(article, lang, int(link.arg or "1"))
-        if link.view == "quotes":
-            if link.arg == "all":
-                return views.library_quotes_menu(_library_articles(context), lang, article.id)
-            return views.quotes_menu(article, lang)
-        if link.view == "source":
-            index, _, page = link.arg.partition(".")
-            if index.startswith("L") and len(index) == 9:  # a library source by its stable key
-                articles = _library_articles(context)
-                return views.library_source_page(articles, lang, index[1:], int(page or "1"), article.id)
-            if not index.isdigit() and not index.isalpha():
-                return None
-            if index.isdigit():
-                return views.source_page(article, lang, int(index), int(page or "1"))
-            source = views.source_for_org(article, index)
-            return views.source_page(article, lang, source.index, int(page or "1")) if source else None
-        if link.view == "statement":
-            return views.statement_view(article, lang, int(link.arg))
-        if link.view == "start":
-            return views.welcome(article, lang)
-        if link.view == "list":
-            library = context.bot_data.library
-            assert library is not None
-            articles = [entry.article for entry in library.entries()]
-            return views.article_list(articles, lang, int(link.arg or "1"), article.id)
-    except (IndexError, ValueError):
-        return None
-    return None
+    """The view a button or deep link asks for (:func:`bot.render.router.open_link`)."""
+    library, searches = context.bot_data.library, context.bot_data.searches
+    shelf = Shelf(
+        context.bot_data.article,
+        lambda: _library_articles(context),
+        search=lambda query: library.search(query, SEARCH_RESULTS) if library is not None else [],
+        query=searches.get,
+    )
+    return open_link(link, language(update, context), shelf)
 
 
 async def start(update: Update, context: Context) -> None:
@@ -91,14 +66,14 @@ async def full(update: Update, context: Context) -> None:
     """/full [N]: page N of the full text."""
     article, _settings = context.bot_data.require()
     lang = language(update, context)
-    arg = context.args[0] if context.args else "1"
+    number = read_number(context.args[0]) if context.args else 1  # "2", "٢" or "۲"; not "²" or 5,000 digits
     total = views.page_count(article, lang)
-    if not (arg.isascii() and arg.isdigit()) or len(arg) > 6:  # not "²", "①" or 5,000 digits
+    if number is None:
         await _reply(update, views.plain(lang, "bad_page_number"))
-    elif not 1 <= int(arg) <= total:
-        await _reply(update, views.plain(lang, "bad_page", m=total))
+    elif not 1 <= number <= total:
+        await _reply(update, views.counted(lang, "bad_page", total))
     else:
-        await _reply(update, views.full_page(article, lang, int(arg)))
+        await _reply(update, views.full_page(article, lang, number))
 
 
 def _library_articles(context: Context) -> list[Article]:
@@ -152,6 +127,12 @@ async def switch_language(update: Update, context: Context) -> None:
     await _reply(update, views.plain(new, "lang_set"))
 
 
+async def my_id(update: Update, context: Context) -> None:
+    """/id: the user's Telegram id (for BOT_ADMIN_IDS), and the chat's id outside a private chat."""
+    user, chat = update.effective_user, update.effective_chat
+    await _reply(update, views.ids(language(update, context), user.id if user else None, chat.id if chat else None))
+
+
 async def unknown_command(update: Update, context: Context) -> None:
     """A command this bot does not have."""
     await _reply(update, views.plain(language(update, context), "unknown_command"))
@@ -169,7 +150,11 @@ async def button(update: Update, context: Context) -> None:
         return
     lang = language(update, context)
     link = from_callback(query.data)
-    view = _open(link, update, context) if link is not None and link.view != "noop" else None
+    view = None
+    if link is not None and link.view == "search":  # a search may index articles: in a thread
+        view = await asyncio.to_thread(_open, link, update, context)
+    elif link is not None and link.view != "noop":
+        view = _open(link, update, context)
     if link is not None and link.view == "noop" and context.bot_data.article(link.article_id) is not None:
         await query.answer()
         return
@@ -202,19 +187,19 @@ async def list_articles(update: Update, context: Context) -> None:
     library = context.bot_data.library
     assert library is not None
     lang = language(update, context)
-    arg = context.args[0] if context.args else "1"
+    number = read_number(context.args[0]) if context.args else 1
     articles = [entry.article for entry in library.entries()]
     try:
-        view = views.article_list(articles, lang, int(arg), article.id)
-    except (ValueError, IndexError):
+        view = views.article_list(articles, lang, number if number is not None else 0, article.id)
+    except IndexError:
         total = max(1, -(-len(articles) // views.LIST_PAGE_SIZE))
-        view = views.plain(lang, "bad_page", m=total)
+        view = views.counted(lang, "bad_list_page", total)
     await _reply(update, view)
 
 
 async def search(update: Update, context: Context) -> None:
     """/search WORDS: Arabic-aware search over titles, text and speakers."""
-    context.bot_data.require()
+    article, _settings = context.bot_data.require()
     library = context.bot_data.library
     assert library is not None
     lang = language(update, context)
@@ -222,8 +207,9 @@ async def search(update: Update, context: Context) -> None:
     if not query.strip():
         await _reply(update, views.plain(lang, "search_usage"))
         return
-    found = await asyncio.to_thread(library.search, query)  # may index articles not indexed yet
-    await _reply(update, views.search_results(found, lang, query))
+    found = await asyncio.to_thread(library.search, query, SEARCH_RESULTS)  # may index articles not indexed yet
+    context.bot_data.remember_search(views.search_key(query), query)
+    await _reply(update, views.search_results(found, lang, query, 1, article.id))
 
 
 async def inline_query(update: Update, context: Context) -> None:

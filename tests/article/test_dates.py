@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from bot.article import parse_text
 from bot.article.dates import find_date, mentioned_days
 
@@ -25,3 +27,18 @@ def test_inline_dateline_of_an_agency_is_taken_out_of_the_body() -> None:
     assert article.paragraphs[0].startswith("قال وزير الكهرباء")
     assert article.published is not None and article.published.isoformat() == "2023-03-05T23:30:00+02:00"
     assert [s.speaker for s in article.statements] == ["محمد شاكر", "محمد شاكر"]
+
+
+def test_am_and_pm_words_come_from_the_page_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from bot.article import dates, lexicon
+
+    edited = replace(lexicon.page(), pm_words=("ليلاً", "م"))
+    monkeypatch.setattr(lexicon, "page", lambda: edited)
+    dates._meridiem.cache_clear()
+    try:
+        assert find_date("26/01/2022 10:15 ليلاً", "Asia/Baghdad").hour == 22  # type: ignore[union-attr]
+        assert find_date("26/01/2022 08:15 مساءً", "Asia/Baghdad").hour == 8  # type: ignore[union-attr]
+    finally:
+        dates._meridiem.cache_clear()

@@ -526,7 +526,29 @@ def _message_identifier_rule(params: Mapping[str, Any], path: str) -> list[Probl
     ]
 
 
+_WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def _webhook_rule(params: Mapping[str, Any], path: str) -> list[Problem]:
+    """setWebhook: an HTTPS URL (or "" to remove the webhook); secret_token 1-256 of A-Za-z0-9_-."""
+    problems = []
+    url = params.get("url")
+    if isinstance(url, str) and url and not url.lower().startswith("https://"):
+        problems.append(Problem("url", "must be an HTTPS URL", "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"))
+    secret = params.get("secret_token")
+    if isinstance(secret, str) and not _WEBHOOK_SECRET_RE.fullmatch(secret):
+        problems.append(
+            Problem(
+                "secret_token",
+                f"{len(secret)} characters; must be 1-256 of A-Za-z0-9_- (value not shown)",
+                "Bad Request: secret token contains unallowed characters",
+            )
+        )
+    return problems
+
+
 _METHOD_RULES: dict[str, list[Callable[[Mapping[str, Any], str], list[Problem]]]] = {
+    "setWebhook": [_webhook_rule],
     "sendMessage": [_message_text_rule],
     "editMessageText": [_message_text_rule],
     "answerCallbackQuery": [_callback_answer_rule],

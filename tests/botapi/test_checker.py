@@ -292,6 +292,16 @@ def test_set_my_commands_rules() -> None:
     assert "0 commands" in check_request("setMyCommands", {"commands": "[]"})[0]
 
 
+def test_set_webhook_needs_https_and_telegrams_secret_characters() -> None:
+    assert check_request("setWebhook", {"url": "https://news.example.org/telegram", "secret_token": "a-Z_9" * 51}) == []
+    assert check_request("setWebhook", {"url": ""}) == []  # removes the webhook
+    assert "HTTPS" in " ".join(check_request("setWebhook", {"url": "http://news.example.org/telegram"}))
+    for secret in ("with space", "x" * 257, "ünï", ""):
+        problems = check_request("setWebhook", {"url": "https://a.example/t", "secret_token": secret})
+        assert len(problems) == 1 and "secret_token" in problems[0], secret
+        assert secret not in problems[0] or not secret
+
+
 @pytest.mark.parametrize(
     ("scope", "ok"),
     [

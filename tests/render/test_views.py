@@ -61,3 +61,53 @@ def test_article_text_is_escaped(article: Article) -> None:
     for view in (views.summary(hostile, "ar"), views.full_page(hostile, "ar", 1), views.welcome(hostile, "ar")):
         assert check_html(view.text) == []
         assert "&lt;b&gt;عنوان&lt;/b&gt; &amp; &lt;script&gt;" in view.text
+
+
+def test_english_names_organisations_in_english_on_buttons_and_headers(article: Article) -> None:
+    menu = views.quotes_menu(article, "en")
+    labels = [b.text for row in menu.keyboard.inline_keyboard for b in row] if menu.keyboard else []
+    counts = [len(source.statements) for source in views.sources(article)]
+    assert labels == [f"The US-led international coalition ({counts[0]})", f"The Syrian Observatory for Human Rights ({counts[1]})"]
+    assert f"The article quotes {len(article.statements)} statements." in menu.text
+    assert views.source_page(article, "en", 1).text.startswith("<b>The Syrian Observatory for Human Rights</b>")
+    assert "said (paraphrase):" in views.source_page(article, "en", 1).text
+    # Arabic keeps the article's own names
+    assert views.source_page(article, "ar", 1).text.startswith("<b>المرصد السوري لحقوق الإنسان</b>")
+
+
+def test_an_organisation_the_file_does_not_know_keeps_its_arabic_name() -> None:
+    assert views.source_name("هيئة غير معروفة", None, "en") == "هيئة غير معروفة"
+
+
+def test_english_views_use_english_punctuation(article: Article) -> None:
+    credited = article.model_copy(update={"credited_sources": ("RT", "AFP")})
+    assert "Source of the text: ناس, RT, AFP." in views.summary(credited, "en").text
+    assert "Credited: RT, AFP" in views.about(credited, "en").text
+    assert "مصدر النص: ناس، RT، AFP." in views.summary(credited, "ar").text
+    with_role = next(s for s in article.statements if s.role)
+    assert f"{with_role.speaker}, {with_role.role}</b> said" in views.statement_block(with_role, "en")
+
+
+def test_no_placeholder_for_what_the_article_does_not_say(article: Article) -> None:
+    bare = article.model_copy(update={"dateline": None, "credited_sources": (), "outlet": None, "published": None})
+    for lang in ("ar", "en"):
+        for view in (views.about(bare, lang), views.summary(bare, lang), views.welcome(bare, lang)):
+            assert ": -" not in view.text and "-." not in view.text
+            assert "المكان" not in view.text and "Place" not in view.text
+    assert "مصدر النص" not in views.summary(bare, "ar").text
+    assert "الناشر: ناس" in views.welcome(article, "ar").text
+
+
+def test_months_as_the_outlets_country_writes_them(article: Article) -> None:
+    from bot.article.model import Dateline
+
+    def in_place(place: str) -> str:
+        moved = article.model_copy(update={"dateline": Dateline(place=place, agency="وكالة")})
+        return views.about(moved, "ar").text
+
+    assert "26 كانون الثاني 2022" in in_place("بغداد")
+    assert "26 كانون الثاني 2022" in in_place("دمشق")
+    assert "26 يناير 2022" in in_place("القاهرة")
+    assert "26 يناير 2022" in in_place("الرياض")
+    assert "26 جانفي 2022" in in_place("تونس")
+    assert "26 January 2022" in views.about(article.model_copy(update={"dateline": None}), "en").text

@@ -1,8 +1,7 @@
 """Webhook mode accepts updates only with the secret token (in-process; the process test is in tests/telegram).
 
-``bot.telegram.app.run`` is called with ``Application.run_webhook`` replaced by a recorder, so the test
-sees exactly what the bot would pass; PTB's webhook server is then started with those arguments over
-the in-memory fake and sent requests without the secret, with a wrong one, and with the right one.
+The bot's webhook server (:mod:`bot.telegram.webhook`) is started over the in-memory fake and sent
+requests without the secret, with a wrong one, and with the right one; ``/healthz`` answers beside it.
 """
 
 from __future__ import annotations
@@ -15,11 +14,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import pytest
-from telegram.ext import Application
-
 from bot.article import Article
-from bot.telegram import app as app_module
+from bot.telegram import webhook
 from bot.telegram.app import build_application
 from tests.botapi import FakeBotAPI, InMemoryRequest
 from tests.fuzz.conftest import make_settings
@@ -49,8 +45,17 @@ def post(url: str, update: dict[str, Any], secret: str | None) -> int:
         return exc.code
 
 
+def get(url: str) -> tuple[int, Any]:
+    """GET ``url``: the HTTP status and the JSON body."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"null")
+
+
 async def test_webhook_refuses_updates_without_the_secret(
-    fake_api: FakeBotAPI, article: Article, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fake_api: FakeBotAPI, article: Article, tmp_path: Path
 ) -> None:
     port = free_port()
     settings = make_settings(
@@ -62,34 +67,33 @@ async def test_webhook_refuses_updates_without_the_secret(
         webhook_listen="127.0.0.1",
         webhook_port=port,
     )
-    recorded: dict[str, Any] = {}
-    monkeypatch.setattr(Application, "run_webhook", lambda self, **kwargs: recorded.update(kwargs))
-    app_module.run(settings, article)
-    assert recorded["secret_token"] == SECRET
-    assert recorded["webhook_url"] == "https://news.example.org/telegram"
-
     app = build_application(
         settings, article, request=InMemoryRequest(fake_api), get_updates_request=InMemoryRequest(fake_api)
     )
-    url = f"http://127.0.0.1:{port}/{recorded['url_path']}"
+    url = f"http://127.0.0.1:{port}/telegram"
     async with app:
         await app.start()
-        await app.updater.start_webhook(**recorded)  # type: ignore[union-attr]
+        server = await webhook.start_server(app, settings)
         try:
             statuses = [
                 await asyncio.to_thread(post, url, fake_api.message_update("/summary", user_id=61), secret)
                 for secret in (None, "wrong-secret", SECRET.upper(), "")
             ]
             accepted = await asyncio.to_thread(post, url, fake_api.message_update("/summary", user_id=62), SECRET)
+            not_an_update = await asyncio.to_thread(post, url, [1, 2], SECRET)  # type: ignore[arg-type]
             for _ in range(300):
                 if fake_api.sent_texts(62):
                     break
                 await asyncio.sleep(0.01)
+            health = await asyncio.to_thread(get, f"http://127.0.0.1:{port}/healthz")
         finally:
-            await app.updater.stop()  # type: ignore[union-attr]
+            server.stop()
             await app.stop()
+    assert health == (200, {"ok": True, "articles": 1, "loading": False})
+    assert not_an_update == 400
     assert statuses == [403, 403, 403, 403]
     assert accepted == 200
     assert fake_api.sent_texts(61) == []
     assert fake_api.sent_texts(62)[-1].startswith("ملخص الخبر")
-    assert fake_api.last("setWebhook").params["secret_token"] == SECRET
+    webhook_call = fake_api.last("setWebhook").params
+    assert webhook_call["secret_token"] == SECRET and webhook_call["url"] == "https://news.example.org/telegram"

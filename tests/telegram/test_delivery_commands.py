@@ -7,6 +7,8 @@ import pytest
 import pytest_asyncio
 
 from bot.article import Article
+from bot.render.channel import channel_posts
+from bot.render.html import visible
 from bot.store.sqlite import SqliteStore
 from bot.telegram.app import ADMIN_COMMANDS
 from tests.botapi.fake import FakeBotAPI
@@ -34,9 +36,11 @@ def store_of(driver: Driver) -> SqliteStore:
 @pytest.mark.parametrize("command", ADMIN_COMMANDS)
 async def test_admin_commands_refuse_everyone_else(channel_driver: Driver, command: str) -> None:
     await channel_driver.send(f"/{command}", user_id=USER)
-    assert channel_driver.texts()[-1] == "هذا الأمر للمشرفين فقط."
+    refusal = channel_driver.texts()[-1]
+    assert refusal.startswith("هذا الأمر للمشرفين فقط.") and f"رقمك على تيليغرام {USER}" in refusal  # for BOT_ADMIN_IDS
     await channel_driver.send(f"/{command}", user_id=USER, chat_type="supergroup", chat_id=-77)
-    assert channel_driver.texts()[-1] == "هذا الأمر للمشرفين فقط."
+    refusal = channel_driver.texts()[-1]
+    assert refusal.startswith("هذا الأمر للمشرفين فقط.") and f"رقمك على تيليغرام {USER}" in refusal  # for BOT_ADMIN_IDS
     assert channel_driver.fake.chat_messages(CHANNEL_ID) == []
 
 
@@ -109,3 +113,17 @@ async def test_running_bot_delivers_outbox_to_subscribers(
         await driver.app.stop()
     delivered = [c for c in fake_api.sent("sendMessage") if "خبر جديد" in c.result["text"]]
     assert sorted(c.result["chat"]["id"] for c in delivered) == [USER, USER + 1]
+
+
+async def test_preview_sends_the_channel_post_to_the_admin_only(channel_driver: Driver) -> None:
+    fake = channel_driver.fake
+    await channel_driver.send("/preview", user_id=ADMIN_ID)
+    to_admin = fake.sent_texts(ADMIN_ID)
+    posts = channel_posts(channel_driver.app.bot_data.require()[0], "ar", fake.bot_user["username"])
+    assert to_admin[0].startswith("معاينة منشور القناة") and to_admin[1:] == [visible(p.text) for p in posts]
+    previews = [c for c in fake.sent("sendMessage") if c.result["chat"]["id"] == ADMIN_ID and "أبرز التصريحات" in c.result["text"]]
+    assert len(previews) == 1 and previews[0].result["reply_markup"]["inline_keyboard"][0][0]["url"].startswith("https://t.me/")
+    assert fake.chat_messages(CHANNEL_ID) == []
+    assert store_of(channel_driver).channel_posts("bundled", "@news_channel") is None  # nothing recorded as published
+    await channel_driver.send("/preview", user_id=USER)
+    assert channel_driver.texts()[-1].startswith("هذا الأمر للمشرفين فقط.")

@@ -80,6 +80,22 @@ async def test_full_with_page_number_and_bad_numbers(driver: Driver, article: Ar
     assert "عدداً" in last_message(driver.fake)["text"]
 
 
+async def test_full_takes_arabic_indic_and_persian_digits(driver: Driver) -> None:
+    await driver.send("/full ٢", user_id=USER)
+    assert "صفحة 2 من" in last_message(driver.fake)["text"]
+    await driver.send("/full ۱", user_id=USER)
+    assert "صفحة 1 من" in last_message(driver.fake)["text"]
+    await driver.send("/full ²", user_id=USER)
+    assert "عدداً" in last_message(driver.fake)["text"]
+
+
+async def test_a_page_out_of_range_counts_the_pages_in_words(driver: Driver, article: Article) -> None:
+    total = views.page_count(article, "ar")
+    await driver.send("/full ٩٩", user_id=USER)
+    text = last_message(driver.fake)["text"]
+    assert "صفحتان" in text if total == 2 else f"{total} صفحات" in text
+
+
 async def test_quotes_menu_then_source_then_back(driver: Driver) -> None:
     await driver.send("/quotes", user_id=USER)
     menu = last_message(driver.fake)
@@ -254,3 +270,10 @@ async def test_a_language_choice_survives_a_restart(fake_api: FakeBotAPI, articl
         assert restarted.texts()[-1] == visible(views.summary(article, "en").text)
         await restarted.send("/summary", user_id=USER + 1)  # someone else keeps the default
         assert restarted.texts()[-1] == visible(views.summary(article, "ar").text)
+
+
+async def test_id_tells_users_their_id(driver: Driver) -> None:
+    await driver.send("/id", user_id=USER)
+    assert last_message(driver.fake)["text"] == f"رقمك على تيليغرام: {USER}"
+    await driver.send("/id", user_id=USER, chat_type="supergroup", chat_id=-77)
+    assert driver.texts()[-1] == f"رقمك على تيليغرام: {USER}\nرقم هذه المحادثة: -77"

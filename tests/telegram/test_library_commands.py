@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest_asyncio
 from telegram.ext import CallbackContext
 
+from bot.article import Article
 from bot.library import Library
 from bot.render.links import Link, to_callback
 from bot.store.sqlite import SqliteStore
@@ -68,7 +70,7 @@ async def test_latest_list_and_open_an_older_article(library_driver: Driver) -> 
     await library_driver.feed(library_driver.fake.press_button(USER, opened["message_id"], "التصريحات"))
     assert "22 تصريحاً" in library_driver.fake.last("editMessageText").result["text"]
     await library_driver.send("/list 9", user_id=USER)
-    assert "رقم الصفحة غير صحيح" in str(last(library_driver)["text"])
+    assert "رقم الصفحة غير صحيح. في القائمة صفحة واحدة: أرسل /list 1." == str(last(library_driver)["text"])
 
 
 async def test_search(library_driver: Driver) -> None:
@@ -127,7 +129,7 @@ async def test_quotes_across_the_library(library_driver: Driver) -> None:
     await library_driver.send("/quotes", user_id=USER)
     menu = last(library_driver)
     labels = buttons(menu)
-    assert "في 2 أخبار" in str(menu["text"])
+    assert "في خبرين" in str(menu["text"])  # CLDR "two": not "2 أخبار"
     assert labels[0] == "التحالف الدولي (17)" and "منظمة الصحة العالمية (2)" in labels
     await library_driver.feed(
         library_driver.fake.press_button(USER, int(str(menu["message_id"])), "منظمة الصحة العالمية (2)")
@@ -162,3 +164,53 @@ async def test_the_folder_is_read_after_the_bot_starts_and_old_files_are_not_new
         stored = driver.app.bot_data.store
         assert stored is not None and stored.stats().pending == 0  # files found at start-up are not queued as news
         assert library.index_pending() == 0  # the job indexed it for search already
+
+
+@pytest_asyncio.fixture
+async def big_library(fake_api: FakeBotAPI, tmp_path: Path, article: Article) -> AsyncIterator[Driver]:
+    """12 articles that all mention Hasakah, each quoting 3 sources of its own (36 sources in all)."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(12):
+        statements = tuple(
+            replace(article.statements[0], org=f"هيئة رقم {i}-{j}", org_id=None, speaker=f"متحدث {i}-{j}")
+            for j in range(3)
+        )
+        variant = article.model_copy(update={"title": f"خبر الحسكة رقم {i}", "statements": statements})
+        (folder / f"a{i:02}.json").write_text(variant.to_json(), "utf-8")
+    settings = make_settings(fake_api, library_dir=folder, db_path=tmp_path / "bot.sqlite3")
+    library = Library(folder)
+    library.refresh()
+    async with bot_driver(fake_api, settings, library) as driver:
+        yield driver
+
+
+async def test_search_pages_past_its_first_screen(big_library: Driver) -> None:
+    await big_library.send("/search الحسكة", user_id=USER)
+    first = last(big_library)
+    assert "12 نتيجة، صفحة 1 من 2" in str(first["text"])
+    assert len(buttons(first)) == 8 + 2 and buttons(first)[-2:] == ["1 من 2", "التالي"]
+    await big_library.feed(big_library.fake.press_button(USER, int(str(first["message_id"])), "التالي"))
+    second = big_library.fake.last("editMessageText").result
+    assert "صفحة 2 من 2" in second["text"] and len(buttons(second)) == 4 + 2
+    shown = {b for b in buttons(first) + buttons(second) if b.startswith("خبر الحسكة")}
+    assert len(shown) == 12  # every result, on one page or the other
+
+
+async def test_library_quotes_page_past_their_first_screen(big_library: Driver) -> None:
+    await big_library.send("/quotes", user_id=USER)
+    menu = last(big_library)
+    assert "في 12 خبراً 36 تصريحاً" in str(menu["text"]) and "صفحة 1 من 2" in str(menu["text"])
+    assert len(buttons(menu)) == 20 + 2
+    await big_library.feed(big_library.fake.press_button(USER, int(str(menu["message_id"])), "التالي"))
+    second = big_library.fake.last("editMessageText").result
+    sources = [b for b in buttons(menu) + buttons(second) if b.startswith("هيئة رقم")]
+    assert len(sources) == len(set(sources)) == 36
+
+
+async def test_a_search_button_from_before_a_restart_is_stale(big_library: Driver) -> None:
+    latest = big_library.app.bot_data.require()[0]
+    data = to_callback(Link("search", latest.id, "deadbeef.2"))
+    await big_library.feed(big_library.fake.callback_query_update(data, 1, USER))
+    answer = big_library.fake.last("answerCallbackQuery").params
+    assert answer.get("show_alert") is True

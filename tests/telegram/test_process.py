@@ -110,10 +110,13 @@ def test_webhook_process_checks_the_secret_token(fake_server: FakeBotAPIServer, 
         assert api.sent("sendMessage") == []
         assert post(api.message_update("/about", user_id=6), "s3cret-Token_1") == 200
         assert wait_for(lambda: bool(api.sent("sendMessage")))
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+            assert response.status == 200 and json.loads(response.read())["ok"] is True
         process.send_signal(signal.SIGINT)
         _out, err = process.communicate(timeout=15)
     assert [c.result["chat"]["id"] for c in api.sent("sendMessage")] == [6]
     assert "Traceback" not in err
+    assert process.returncode == 0 and "starting as @" in err  # stopped cleanly by SIGINT
 
 
 def test_no_token_is_one_clear_line(tmp_path: Path) -> None:
