@@ -35,7 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="run the bot (the default)")
     parse = commands.add_parser("parse", help="parse an article and print it as JSON")
-    parse.add_argument("path", nargs="?", help="article file (text, HTML or JSON); the bundled one by default")
+    parse.add_argument(
+        "path", nargs="?", help="article file (text, HTML or JSON) or a page's web address; default: the bundled one"
+    )
     parse.add_argument("--max-summary-sentences", type=int, default=3)
     parse.add_argument("--max-summary-chars", type=int, default=700)
     publish = commands.add_parser("publish", help="post the article to the channel (once) and deliver to subscribers")
@@ -106,9 +108,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings: Settings | None = None
     try:
         if args.command == "parse":
-            article = load_article(
-                args.path, max_summary_sentences=args.max_summary_sentences, max_summary_chars=args.max_summary_chars
-            )
+            limits = {"max_summary_sentences": args.max_summary_sentences, "max_summary_chars": args.max_summary_chars}
+            if args.path and args.path.startswith(("http://", "https://")):
+                import asyncio
+
+                from bot.web.fetch import fetch_article
+
+                article = asyncio.run(fetch_article(args.path, **limits))
+            else:
+                article = load_article(args.path, **limits)
             sys.stdout.write(article.to_json() + "\n")
             return 0
         settings = _settings()

@@ -312,3 +312,53 @@ bold line above it, outside the story's text, like a byline)."""
 def encoded(page: str, charset: str) -> bytes:
     """The page's bytes in ``charset`` (whatever its ``<meta>`` declares)."""
     return page.encode(charset)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One feed entry: an id, a link, and optionally the full story in ``content:encoded``."""
+
+    guid: str
+    link: str
+    story: Story
+    full_text: bool = False
+    image: str | None = None
+
+
+def rss(items: list[Item], title: str = "آخر الأخبار") -> bytes:
+    """An RSS 2.0 feed with the namespaces news sites use (content, media), UTF-8."""
+    parts = []
+    for item in items:
+        content = ""
+        if item.full_text:
+            body = "".join(f"<p>{_e(p)}</p>" for p in item.story.paragraphs)
+            content = f"<content:encoded><![CDATA[{body}]]></content:encoded>"
+        media = f'<media:content url="{_e(item.image)}" medium="image"/>' if item.image else ""
+        parts.append(
+            f"<item><title>{_e(item.story.title)}</title><link>{_e(item.link)}</link>"
+            f'<guid isPermaLink="false">{_e(item.guid)}</guid>'
+            f"<pubDate>Sun, 14 May 2023 08:25:00 GMT</pubDate>"
+            f"<description>{_e(item.story.paragraphs[0][:120])}</description>{content}{media}</item>"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:media="http://search.yahoo.com/mrss/"><channel>'
+        f"<title>{_e(title)}</title><link>https://news.example.net/</link><description>أخبار</description>"
+        + "".join(parts)
+        + "</channel></rss>"
+    ).encode()
+
+
+def atom(items: list[Item], title: str = "آخر الأخبار") -> bytes:
+    """An Atom feed of ``items`` (links only)."""
+    entries = "".join(
+        f"<entry><id>{_e(item.guid)}</id><title>{_e(item.story.title)}</title>"
+        f'<link rel="alternate" href="{_e(item.link)}"/><updated>2024-02-20T06:10:00Z</updated>'
+        f"<summary>{_e(item.story.paragraphs[0][:120])}</summary></entry>"
+        for item in items
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>{_e(title)}</title><id>urn:feed</id><updated>2024-02-20T06:10:00Z</updated>{entries}</feed>"
+    ).encode()

@@ -118,6 +118,17 @@ class Article(_Frozen):
         ident = content_id(article.title, article.paragraphs, article.statements, url=article.url, image=article.image)
         return article.model_copy(update={"id": ident})
 
+    def with_links(self, *, url: str | None = None, image: str | None = None) -> Article:
+        """This article with a source address and a lead image where it has none (a new id if one is added).
+
+        A page fetched from a feed may not name its canonical URL or image; the feed entry does.
+        """
+        url, image = self.url or url, self.image or image
+        if (url, image) == (self.url, self.image):
+            return self
+        ident = content_id(self.title, self.paragraphs, self.statements, url=url, image=image)
+        return self.model_copy(update={"url": url, "image": image, "id": ident})
+
     @field_validator("published")
     @classmethod
     def _aware(cls, value: datetime | None) -> datetime | None:
