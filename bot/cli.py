@@ -77,6 +77,11 @@ def _library(settings: Settings, *, background: bool = False) -> Library:
     is left for the running bot to load (:func:`bot.telegram.app.load_waiting`,
     :func:`bot.telegram.app.refresh_library`), so it starts polling at once.
     """
+    if settings.library_dir is None and settings.feed_urls and settings.article_path is None:
+        library = Library()  # the feeds alone: filled by the bot's feed job (bot.telegram.feeds)
+        library.scanned = not background
+        library.collection = True
+        return library
     if settings.library_dir is None:
         if not background:
             return Library.of(_article(settings), settings.article_slot)

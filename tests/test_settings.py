@@ -32,3 +32,18 @@ def test_admin_ids_and_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_webhook_mode_needs_url_and_secret() -> None:
     with pytest.raises(ValidationError, match="BOT_WEBHOOK_URL"):
         Settings(_env_file=None, mode="webhook")  # type: ignore[call-arg]
+
+
+def test_feed_urls_are_comma_separated_web_addresses(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_FEED_URLS", " https://a.example/rss , http://b.example/atom.xml,")
+    monkeypatch.setenv("BOT_FEED_INTERVAL", "120")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.feed_urls == ["https://a.example/rss", "http://b.example/atom.xml"]
+    assert settings.feed_interval == 120
+    monkeypatch.setenv("BOT_FEED_URLS", "a.example/rss")
+    with pytest.raises(ValidationError, match="not a feed address"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
+    monkeypatch.setenv("BOT_FEED_URLS", "https://a.example/rss")
+    monkeypatch.setenv("BOT_FEED_INTERVAL", "1")
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None)  # type: ignore[call-arg]

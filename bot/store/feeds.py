@@ -9,7 +9,7 @@ the versions deliveries refer to are in the store, not only in memory.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class StoredEntry:
     fingerprint: str
 
 
+@runtime_checkable
 class FeedLog(Protocol):
     """The store's feed tables. Every method commits before it returns."""
 
