@@ -17,10 +17,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-
-import trafilatura
+from typing import TYPE_CHECKING
 
 from bot.article import htmlpage
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Document
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +78,11 @@ def read_page(html_text: str) -> Page:
     )
 
 
-def _extract(html_text: str, *, favor_precision: bool) -> trafilatura.settings.Document | None:
+def _extract(html_text: str, *, favor_precision: bool) -> Document | None:
+    # imported here: trafilatura and its libraries take ~0.2 s to import, which a bot serving
+    # text articles (and its start-up goal of 1 s) should not pay
+    import trafilatura
+
     result = trafilatura.bare_extraction(
         html_text,
         with_metadata=True,

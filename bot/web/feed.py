@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import feedparser
-
 from bot.errors import FetchError
 
 FULL_TEXT_CHARS = 300
@@ -64,6 +62,8 @@ class Feed:
 
 def parse_feed(content: bytes, url: str, content_type: str = "") -> Feed:
     """Parse feed bytes; :class:`FetchError` when they are neither RSS nor Atom."""
+    import feedparser  # here, not at start-up: a bot without feeds never pays its import
+
     headers = {"content-type": content_type} if content_type else {}
     parsed: Any = feedparser.parse(content, response_headers=headers, sanitize_html=True)
     entries = [entry for entry in (_entry(item) for item in parsed.entries) if entry is not None]
