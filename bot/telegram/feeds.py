@@ -65,7 +65,9 @@ async def poll_feeds(context: Context) -> None:
     poller, library, settings, store = data.feeds, data.library, data.settings, data.store
     if poller is None or library is None or settings is None or store is None:
         return
-    result = await poller.poll()
+    app, began_running = context.application, context.application.running
+    # a poll that began while the bot ran ends when it stops: PTB's stop() waits for running jobs
+    result = await poller.poll(keep_going=lambda: app.running or not began_running)
     fresh: list[Entry] = []
     for found in result.found:
         entry = library.add(found.slot, found.article)

@@ -14,6 +14,7 @@ not saved, so the next poll reads the feed again instead of getting ``304 Not Mo
 
 The entries of a feed read for the very first time are its backlog (:attr:`Found.backlog`):
 stories published before the bot followed the feed, which the caller may choose not to treat as news.
+An entry that could not be read in that first poll counts as news when a later poll reads it.
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ class PollResult:
     not_modified: int = 0
     skipped: int = 0
     """Feeds and entries not tried, waiting out their backoff."""
+    stopped: bool = False
+    """The poll was cut short (the bot is stopping)."""
 
 
 def slot_for(feed: str, key: str) -> str:
@@ -103,6 +106,7 @@ class FeedPoller:
         self.clock = clock
         self.health: dict[str, Health] = {}
         self._limit = asyncio.Semaphore(CONCURRENCY)
+        self._keep_going: Callable[[], bool] = lambda: True
 
     @property
     def problems(self) -> dict[str, str]:
@@ -123,10 +127,18 @@ class FeedPoller:
         """Close the HTTP client."""
         await self.fetcher.aclose()
 
-    async def poll(self) -> PollResult:
-        """Read every feed that is due; never raises for a feed's or a page's failure."""
+    async def poll(self, keep_going: Callable[[], bool] = lambda: True) -> PollResult:
+        """Read every feed that is due; never raises for a feed's or a page's failure.
+
+        ``keep_going`` is asked before each feed and entry: when it says no (the bot is stopping),
+        what is left is read at the next poll (the feed's validators are not saved).
+        """
         result = PollResult()
+        self._keep_going = keep_going
         for url in self.urls:
+            if not keep_going():
+                result.stopped = True
+                break
             if not self._due(url):
                 result.skipped += 1
                 continue
@@ -174,6 +186,9 @@ class FeedPoller:
             return False
         try:
             async with self._limit:
+                if not self._keep_going():
+                    result.stopped = True
+                    return False
                 article = await self._article(entry)
         except (FetchError, ArticleError) as exc:
             self._failed(where, exc.problem, result)

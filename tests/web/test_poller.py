@@ -197,3 +197,24 @@ async def test_failing_feeds_and_pages_are_reported_retried_with_backoff_and_sto
     still = await poller.poll()  # the broken XML failed twice: its wait doubled, not tried this time
     assert site.url("/broken-xml") in poller.problems and still.skipped >= 1
     await poller.aclose()
+
+
+async def test_a_stopping_bot_cuts_the_poll_short_and_the_rest_comes_next_time(
+    site: Site, store: SqliteStore, clock: Clock
+) -> None:
+    items = _pages(site, 0, 1, 2)
+    site.routes["/feed"] = Route(rss(items), content_type="application/rss+xml", etag='"s"')
+    poller = _poller(site, store, clock, "/feed")
+    asked = 0
+
+    def keep_going() -> bool:
+        nonlocal asked
+        asked += 1
+        return asked <= 2  # the feed and one entry, then the bot stops
+
+    cut = await poller.poll(keep_going)
+    assert cut.stopped and len(cut.found) == 1
+    rest = await poller.poll()
+    assert sorted(f.article.title for f in [*cut.found, *rest.found]) == sorted(s.title for s in STORIES)
+    assert not rest.stopped and (await poller.poll()).not_modified == 1
+    await poller.aclose()
