@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -98,15 +99,27 @@ async def test_feed_articles_are_served_and_published_exactly_once_across_restar
         queued = driver.app.bot_data.store.stats()
         assert queued.pending + queued.sent == 2  # each story once for the subscriber
 
+        # the newsroom corrects the second story: its channel post is edited in place, nothing new is posted
+        corrected = replace(STORIES[1], title=STORIES[1].title + " (محدث)")
+        site.routes["/news/1"] = Route(encoded(TEMPLATES["semantic"](corrected), "utf-8"))
+        items = [Item(f"urn:{n}", site.url(f"/news/{n}"), s) for n, s in ((0, STORIES[0]), (1, corrected))]
+        site.routes["/feed"] = Route(rss(items), content_type="application/rss+xml")
+        await poll_feeds(CallbackContext(driver.app))
+        assert _channel_posts(fake_api) == posts
+        edits = [c.result["text"] for c in fake_api.sent("editMessageText") if c.params["chat_id"] in CHANNEL]
+        assert any("(محدث)" in text for text in edits)
+        assert driver.app.bot_data.store.stats().pending == 3  # and the subscriber gets the update
+        posts = _channel_posts(fake_api)
+
     async with bot_driver(fake_api, settings, _feeds_alone()) as driver:  # a restart
         library = driver.app.bot_data.library
         assert library is not None and {e.article.title for e in library.entries()} == {
             STORIES[0].title,
-            STORIES[1].title,
+            STORIES[1].title + " (محدث)",
         }  # from the store, before any fetch
         await poll_feeds(CallbackContext(driver.app))
         assert _channel_posts(fake_api) == posts
         assert driver.app.bot_data.store is not None
         again = driver.app.bot_data.store.stats()
-        assert again.pending + again.sent == 2
-    assert site.hits["/news/0"] == 1 and site.hits["/news/1"] == 1
+        assert again.pending + again.sent == 3
+    assert site.hits["/news/0"] == 1 and site.hits["/news/1"] == 2
