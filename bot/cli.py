@@ -36,7 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="run the bot (the default)")
     parse = commands.add_parser("parse", help="parse an article and print it as JSON")
-    parse.add_argument("path", nargs="?", help="article file (text, HTML or JSON); the bundled one by default")
+    parse.add_argument(
+        "path", nargs="?", help="article file (text, HTML or JSON) or a page's web address; default: the bundled one"
+    )
     parse.add_argument("--max-summary-sentences", type=int, default=3)
     parse.add_argument("--max-summary-chars", type=int, default=700)
     publish = commands.add_parser("publish", help="post the article to the channel (once) and deliver to subscribers")
@@ -89,6 +91,11 @@ def _library(settings: Settings, *, background: bool = False) -> Library:
     is left for the running bot to load (:func:`bot.telegram.app.load_waiting`,
     :func:`bot.telegram.app.refresh_library`), so it starts polling at once.
     """
+    if settings.library_dir is None and settings.feed_urls and settings.article_path is None:
+        library = Library()  # the feeds alone: filled by the bot's feed job (bot.telegram.feeds)
+        library.scanned = not background
+        library.collection = True
+        return library
     if settings.library_dir is None:
         if not background:
             return Library.of(_article(settings), settings.article_slot)
@@ -173,9 +180,15 @@ def _main(argv: Sequence[str] | None) -> int:
     settings: Settings | None = None
     try:
         if args.command == "parse":
-            article = load_article(
-                args.path, max_summary_sentences=args.max_summary_sentences, max_summary_chars=args.max_summary_chars
-            )
+            limits = {"max_summary_sentences": args.max_summary_sentences, "max_summary_chars": args.max_summary_chars}
+            if args.path and args.path.startswith(("http://", "https://")):
+                import asyncio
+
+                from bot.web.fetch import fetch_article
+
+                article = asyncio.run(fetch_article(args.path, **limits))
+            else:
+                article = load_article(args.path, **limits)
             sys.stdout.write(article.to_json() + "\n")
             return 0
         if args.command == "check":

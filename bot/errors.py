@@ -10,6 +10,8 @@
     │   ├── ArticleFormatError    a JSON article that does not match the model
     │   └── NoArticleError        the library holds no article yet
     ├── WorkerError               the process parsing a large article stopped (killed, crashed)
+    ├── FetchError                a page or feed could not be fetched or read (HTTP error, timeout,
+    │                             too large, not HTML, unparsable feed): tried again later
     ├── ConfigError               settings missing or invalid (no token, bad mode...)
     └── StoreError                the persistent store failed or has an unknown schema
 
@@ -73,3 +75,20 @@ class ConfigError(BotError):
 
 class StoreError(BotError):
     """The persistent store failed or holds an unknown schema."""
+
+
+class FetchError(BotError):
+    """A web page or feed could not be fetched or read: an HTTP error, a timeout, too many redirects,
+    a response over the size cap, the wrong content type, or a feed that is not RSS or Atom.
+
+    Not an :class:`ArticleError`: the site may be back in a minute, so a feed poller tries again later.
+    """
+
+    def __init__(self, url: str, problem: str) -> None:
+        self.url = url
+        self.problem = problem
+        super().__init__(f"{url}: {problem}")
+
+    def __reduce__(self) -> tuple[type[FetchError], tuple[str, str]]:
+        """Pickle with the constructor's own arguments."""
+        return type(self), (self.url, self.problem)

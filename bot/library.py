@@ -89,6 +89,10 @@ class Library:
         """Slots whose article is still being loaded (a large single article at start-up)."""
         self.scanned = folder is None
         """Whether the folder has been read once (the bot may start before it is)."""
+        self.collection = folder is not None
+        """Whether the library holds many articles (a folder, feeds): /latest, /list and /search are offered."""
+        self._added: set[str] = set()  # slots another source put here (feeds): a folder scan leaves them alone
+        self._reported: set[str] = set()  # problems another source reported (see note_problems)
         if single is not None:
             self._put(Entry(single_slot, single, 0, 0))
             self._reorder()
@@ -114,9 +118,17 @@ class Library:
         """Put a loaded article in ``slot`` (a file it was waiting for, or the single article)."""
         entry = Entry(slot, article, 0, 0)
         self.waiting.pop(slot, None)
+        self._added.add(slot)
         self._put(entry)
         self._reorder()
         return entry
+
+    def note_problems(self, problems: dict[str, str]) -> None:
+        """Replace the problems another source (the feeds) reports; listed with the broken files in /stats."""
+        for key in self._reported - problems.keys():
+            self.broken.pop(key, None)
+        self.broken.update(problems)
+        self._reported = set(problems)
 
     def refresh(self) -> Changes:
         """Pick up new, changed, removed and broken files in the folder, parsing them here."""
@@ -196,10 +208,10 @@ class Library:
             if retry is not None and retry[0] == stamp and time.monotonic() < retry[1]:
                 continue
             todo.append((slot, path, stamp))
-        for slot in [s for s in self._entries if s not in seen]:
+        for slot in [s for s in self._entries if s not in seen and s not in self._added]:
             del self._entries[slot]
             changes.removed.append(slot)
-        for slot in [s for s in self.broken if s not in seen]:
+        for slot in [s for s in self.broken if s not in seen and s not in self._reported]:
             del self.broken[slot]
             self._broken_stamp.pop(slot, None)
         return changes, todo

@@ -132,6 +132,20 @@ class Settings(BaseSettings):
     library_interval: float = Field(default=10.0, gt=0, description="seconds between scans of the library folder")
     auto_publish: bool = Field(default=False, description="publish new and changed library articles by itself")
     review: bool = Field(default=False, description="send new articles to the admins with Publish / Skip first")
+    feed_urls: Annotated[list[str], NoDecode] = Field(default_factory=list, description="RSS or Atom feeds to follow")
+    feed_interval: float = Field(default=300.0, ge=10, description="seconds between polls of the feeds")
+
+    @field_validator("feed_urls", mode="before")
+    @classmethod
+    def _split_urls(cls, value: object) -> object:
+        """Comma-separated addresses, each http:// or https://."""
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list):
+            for url in value:
+                if not isinstance(url, str) or not url.startswith(("http://", "https://")) or " " in url:
+                    raise ValueError(f"not a feed address (http:// or https://): {url!r}")
+        return value
 
     @property
     def article_slot(self) -> str:

@@ -99,3 +99,16 @@ def test_unknown_variables_are_reported_with_the_closest_name(tmp_path: Path) ->
         "bot_log_levl in the environment (did you mean BOT_LOG_LEVEL?)",
     ]
     assert unknown_variables(tmp_path / "missing.env", {"BOT_TOKEN": "1"}) == []
+def test_feed_urls_are_comma_separated_web_addresses(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_FEED_URLS", " https://a.example/rss , http://b.example/atom.xml,")
+    monkeypatch.setenv("BOT_FEED_INTERVAL", "120")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.feed_urls == ["https://a.example/rss", "http://b.example/atom.xml"]
+    assert settings.feed_interval == 120
+    monkeypatch.setenv("BOT_FEED_URLS", "a.example/rss")
+    with pytest.raises(ValidationError, match="not a feed address"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
+    monkeypatch.setenv("BOT_FEED_URLS", "https://a.example/rss")
+    monkeypatch.setenv("BOT_FEED_INTERVAL", "1")
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None)  # type: ignore[call-arg]

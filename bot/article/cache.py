@@ -27,7 +27,7 @@ import re
 import tempfile
 import time
 from functools import cache
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
@@ -54,8 +54,9 @@ _T = TypeVar("_T")
 
 @cache
 def parser_fingerprint() -> str:
-    """A digest of the parser's code and word lists."""
+    """A digest of the parser's code and word lists, and of the page extractor's version."""
     digest = hashlib.sha256()
+    digest.update(metadata.version("trafilatura").encode())  # a new version may extract pages differently
     package = resources.files("bot.article")
     data = resources.files("bot.data")
     for folder, suffix in ((package, ".py"), (data, ".json")):

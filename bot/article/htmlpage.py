@@ -1,4 +1,10 @@
-"""An HTML page saved from a news site -> lines of text plus title and date hints.
+"""The fallback reader of HTML pages: every visible line, plus title and date hints.
+
+:mod:`bot.article.page` (trafilatura) reads pages; this reader serves where trafilatura finds no
+main text at all, such as a page nested deeper than libxml2 builds a tree for (thousands of
+unclosed ``<div>``), which trafilatura sees as empty. It reads the page in one pass, in time
+linear in its size whatever the nesting, and keeps every line outside the skipped elements, so the
+layout rules have more debris to remove than after trafilatura.
 
 Uses the standard library's :class:`html.parser.HTMLParser`. Scripts, styles, navigation,
 headers, footers, forms and asides are dropped; block elements become lines. The title comes
@@ -8,7 +14,7 @@ from ``og:title``, else the first ``<h1>``, else ``<title>``; the date from
 
 from __future__ import annotations
 
-import re
+from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -42,12 +48,6 @@ _BLOCK = {
 }
 _VOID = {"br", "hr", "img", "meta", "link", "input", "source", "wbr", "area", "base", "col", "embed", "track"}
 _DATE_META = ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate", "date")
-_HTML_SNIFF = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|p|div|article)\b", re.I)
-
-
-def looks_like_html(text: str) -> bool:
-    """Whether ``text`` is an HTML page rather than scraped plain text."""
-    return bool(_HTML_SNIFF.search(text[:5000]))
 
 
 @dataclass
@@ -66,6 +66,7 @@ class _Extractor(HTMLParser):
         self.page = HtmlPage()
         self._skip_depth = 0
         self._stack: list[str] = []
+        self._open: Counter[str] = Counter()  # the stack's tags, so an end tag is checked in O(1)
         self._buffer: list[str] = []
         self._h1: str | None = None
         self._in_h1 = False
@@ -96,6 +97,7 @@ class _Extractor(HTMLParser):
         if tag in _SKIP:
             self._skip_depth += 1
         self._stack.append(tag)
+        self._open[tag] += 1
         if tag in _BLOCK:
             self._flush()
         if tag == "h1":
@@ -104,10 +106,11 @@ class _Extractor(HTMLParser):
             self._in_title = True
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID or tag not in self._stack:
+        if tag in _VOID or not self._open[tag]:
             return
         while self._stack:
             top = self._stack.pop()
+            self._open[top] -= 1
             if top in _SKIP:
                 self._skip_depth -= 1
             if top == tag:

@@ -7,6 +7,7 @@ Debris goes by general rules, never by a list of one site's lines:
 - short lines that are not sentences (menu words such as ``كل الأخبار``);
 - a line repeating the title;
 - promo lines for the outlet's own channels (a channel or app word in a short line);
+- links to other stories (``اقرأ أيضا: …``, a label of ``page.json``'s ``related_labels`` opening a short line);
 - everything above the title (tickers, menus), once the title is known.
 """
 
@@ -24,9 +25,9 @@ from bot.errors import NoBodyError
 _SPACES = re.compile(r"[\s\u00a0\u200b\u200c\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]+")
 _URLISH = re.compile(r"https?://|www\.|\.(?:php|aspx?|html?|jsp)\b|\?\w+=|^[\w./-]*/[\w./-]*$|\w+\.\w+\?", re.I)
 _DATELINE = re.compile(r"^(?P<place>[^\d\W][\w\s()]{1,30}?)\s*[-–—/|:]\s*(?P<agency>\(?[^\W\d][\w\s\"«»()]{0,30}?\)?)$")
-_INLINE_DATELINE = re.compile(  # ``القاهرة (رويترز) - قال…`` / ``دمشق - «سانا»: أعلنت…`` at the start of the body
-    r"^(?P<place>[^\W\d][\w]+(?: [\w]+)?)\s*(?:[(«\"](?P<agency>[^)»\"]{2,30})[)»\"]\s*[-–—:]|[-–—]\s*[(«\"]"
-    r"(?P<agency2>[^)»\"]{2,30})[)»\"]\s*[-–—:])\s+"
+_INLINE_DATELINE = re.compile(  # ``القاهرة (رويترز) - قال…`` / ``دمشق - «سانا»: أعلنت…`` / ``دبي، الإمارات (CNN) -- …``
+    r"^(?P<place>[^\W\d][\w]+(?: [\w]+)?(?:، [^\W\d]\w+(?: \w+){0,2})?)\s*(?:[(«\"](?P<agency>[^)»\"]{2,30})[)»\"]\s*"
+    r"[-–—:]{1,2}|[-–—]\s*[(«\"](?P<agency2>[^)»\"]{2,30})[)»\"]\s*[-–—:]{1,2})\s+"
 )
 _SENTENCE_END = re.compile(r"[.!?؟…]['\"»”)]*$")
 _BRACES = re.compile(r"[{}]")
@@ -54,8 +55,14 @@ def read_layout(
     path: str | None = None,
     title_hint: str | None = None,
     published_hint: datetime | None = None,
+    opening: int | None = None,
 ) -> Layout:
-    """Find title, date, dateline and body in the lines of a page."""
+    """Find title, date, dateline and body in the lines of a page.
+
+    With ``opening``, a dateline is looked for only in that many lines after the title (the
+    body's opening), never above it: for the main text of a web page, whose header lines
+    (``عربي | English``) look like datelines.
+    """
     lines = [clean_line(line) for line in lines]
     lines = [line for line in lines if line]
     if not lines:
@@ -63,7 +70,7 @@ def read_layout(
     title_index = _title_index(lines, title_hint)
     title = title_hint or (lines[title_index] if title_index is not None else "")
     date_index = _first(lines, dates.looks_like_date_line)
-    dateline_index = _dateline_index(lines, title_index)
+    dateline_index = _dateline_index(lines, title_index, opening)
     dateline = _dateline(lines[dateline_index]) if dateline_index is not None else None
     tz_name = dates.timezone_for(dateline[0]) if dateline else None
     published = published_hint or (dates.find_date(lines[date_index], tz_name) if date_index is not None else None)
@@ -103,13 +110,16 @@ def read_layout(
     )
 
 
-def _dateline_index(lines: list[str], title_index: int | None) -> int | None:
+def _dateline_index(lines: list[str], title_index: int | None, opening: int | None = None) -> int | None:
     """The dateline line: just after the title first (menus and breadcrumbs come before it)."""
     start = title_index + 1 if title_index is not None else 0
-    for index in range(start, min(len(lines), start + 6)):
-        if _dateline(lines[index]) is not None and _source_label(lines[index]) is None:
+    for index in range(start, min(len(lines), start + (opening or 6))):
+        line = lines[index]
+        if _dateline(line) is not None and _source_label(line) is None and not _is_related(line):
             return index
-    return _first(lines, lambda s: _dateline(s) is not None, limit=title_index)
+    if opening is not None:
+        return None
+    return _first(lines, lambda s: _dateline(s) is not None and not _is_related(s), limit=title_index)
 
 
 def _first(lines: list[str], test: object, limit: int | None = None) -> int | None:
@@ -201,8 +211,18 @@ def _is_promo(line: str) -> bool:
     return has_channel and (has_hint or len(words) <= 8)
 
 
+def _is_related(line: str) -> bool:
+    """A link to another story: ``اقرأ أيضا: …``, or the label alone, in a short line."""
+    words = normalise(line.replace(":", " : ")).split()
+    if len(words) > 16:
+        return False
+    return any(contains_phrase(words, label) == 0 for label in lexicon.page().related_labels)
+
+
 def _is_debris(line: str) -> bool:
     if arabic_ratio(line) < 0.5:
+        return True
+    if _is_related(line):
         return True
     if _URLISH.search(line) and len(line.split()) <= 3:
         return True

@@ -108,6 +108,7 @@ class Page:
 
     promo_words: tuple[tuple[str, ...], ...]
     promo_hints: tuple[tuple[str, ...], ...]
+    related_labels: tuple[tuple[str, ...], ...]
     source_labels: frozenset[str]
     months: dict[str, int]
     place_timezones: dict[str, str]
@@ -228,6 +229,7 @@ def page() -> Page:
     return Page(
         promo_words=_phrases(raw["promo_words"]),
         promo_hints=_phrases(raw["promo_hints"]),
+        related_labels=_phrases(raw["related_labels"]),
         source_labels=frozenset(normalise(s) for s in raw["source_labels"]),
         months={normalise(k): v for k, v in raw["months"].items()},
         place_timezones={normalise(k): v for k, v in raw["place_timezones"].items()},

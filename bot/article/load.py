@@ -11,9 +11,9 @@ from pathlib import Path
 
 from bot.article import dates
 from bot.article.decode import decode
-from bot.article.htmlpage import extract, looks_like_html
 from bot.article.layout import read_layout
 from bot.article.model import Article, Dateline, content_id
+from bot.article.page import looks_like_html, read_page
 from bot.article.quotes import find_statements
 from bot.article.sources import credited_sources
 from bot.article.speakers import resolve
@@ -74,12 +74,12 @@ def parse_text(
     if _JSON_START.match(stripped):
         article = Article.from_json(stripped, path=path)
         return article.model_copy(update={"source_format": "json"})
-    url: str | None = None
+    url = image = site_name = None
     if looks_like_html(stripped):
-        page = extract(stripped)
+        page = read_page(stripped)
         published = dates.find_date(page.published) if page.published else None
-        layout = read_layout(page.lines, path=path, title_hint=page.title, published_hint=published)
-        url = page.url
+        layout = read_layout(page.lines, path=path, title_hint=page.title, published_hint=published, opening=2)
+        url, image, site_name = page.url, page.image, page.site_name
         source_format = "html"
     else:
         layout = read_layout(text.splitlines(), path=path)
@@ -97,7 +97,7 @@ def parse_text(
     )
     sources = list(dict.fromkeys([*layout.credited_sources, *credited_sources(paragraphs)]))
     return Article(
-        id=content_id(layout.title, paragraphs, tuple(statements)),
+        id=content_id(layout.title, paragraphs, tuple(statements), url=url, image=image),
         title=layout.title,
         published=layout.published,
         dateline=Dateline(place=layout.dateline[0], agency=layout.dateline[1]) if layout.dateline else None,
@@ -105,7 +105,8 @@ def parse_text(
         paragraphs=tuple(paragraphs),
         statements=tuple(statements),
         summary=tuple(summary),
-        outlet=layout.dateline[1] if layout.dateline else None,
+        outlet=site_name or (layout.dateline[1] if layout.dateline else None),
         url=url,
+        image=image,
         source_format=source_format,
     )

@@ -72,7 +72,8 @@ class Article(_Frozen):
     statements: tuple[Statement, ...] = ()
     summary: tuple[str, ...] = ()
     outlet: str | None = None
-    url: str | None = None
+    url: str | None = Field(default=None, description="the article at its source (canonical URL)")
+    image: str | None = Field(default=None, description="the lead image's URL")
     source_format: Literal["text", "html", "json"] = "text"
 
     @field_validator("id", mode="before")
@@ -114,7 +115,19 @@ class Article(_Frozen):
                 raise ArticleFormatError(path, f"not valid JSON ({first['ctx'].get('error', first['msg'])})") from None
             where = ".".join(str(p) for p in first["loc"]) or "the top level"
             raise ArticleFormatError(path, f"not an article: {where}: {first['msg']}") from None
-        return article.model_copy(update={"id": content_id(article.title, article.paragraphs, article.statements)})
+        ident = content_id(article.title, article.paragraphs, article.statements, url=article.url, image=article.image)
+        return article.model_copy(update={"id": ident})
+
+    def with_links(self, *, url: str | None = None, image: str | None = None) -> Article:
+        """This article with a source address and a lead image where it has none (a new id if one is added).
+
+        A page fetched from a feed may not name its canonical URL or image; the feed entry does.
+        """
+        url, image = self.url or url, self.image or image
+        if (url, image) == (self.url, self.image):
+            return self
+        ident = content_id(self.title, self.paragraphs, self.statements, url=url, image=image)
+        return self.model_copy(update={"url": url, "image": image, "id": ident})
 
     @field_validator("published")
     @classmethod
@@ -136,12 +149,19 @@ class Article(_Frozen):
 
 
 def content_id(
-    title: str, paragraphs: list[str] | tuple[str, ...], statements: tuple[Statement, ...] | list[Statement] = ()
+    title: str,
+    paragraphs: list[str] | tuple[str, ...],
+    statements: tuple[Statement, ...] | list[Statement] = (),
+    *,
+    url: str | None = None,
+    image: str | None = None,
 ) -> str:
     """A stable id derived from the content: the same text always gets the same id.
 
     Twelve hex digits of SHA-256 over the title and paragraphs: short enough for callback data
-    and deep links, and it changes whenever the text does.
+    and deep links, and it changes whenever the text does. The link back and the picture count
+    too (a reader sees both), each only when there is one, so an article without them keeps the
+    id it always had.
     """
     digest = hashlib.sha256()
     digest.update(title.strip().encode())
@@ -150,4 +170,8 @@ def content_id(
         digest.update(paragraph.strip().encode())
     for statement in statements:  # a corrected speaker or organisation is a new version too
         digest.update(f"\n{statement.speaker}|{statement.org}|{statement.form}|{statement.text}".encode())
+    if url is not None:
+        digest.update(f"\nurl:{url}".encode())
+    if image is not None:
+        digest.update(f"\nimage:{image}".encode())
     return digest.hexdigest()[:12]

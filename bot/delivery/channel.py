@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from telegram import Bot, ChatMemberAdministrator, ChatMemberOwner
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot.article.model import Article
 from bot.i18n import Language, t
 from bot.render.channel import channel_posts
-from bot.render.markup import NO_PREVIEW, SEND_OPTIONS
+from bot.render.views import View
 from bot.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -65,10 +64,10 @@ async def publish(bot: Bot, store: Store, article: Article, channel: str, slot: 
     old_ids = list(stored.message_ids) if stored else []
     for index, view in enumerate(posts):
         if index < len(old_ids):
-            await _edit(bot, channel, old_ids[index], view.text, view.keyboard)
+            await _edit(bot, channel, old_ids[index], view)
             message_ids.append(old_ids[index])
         else:
-            message = await bot.send_message(channel, view.text, reply_markup=view.keyboard, **SEND_OPTIONS)
+            message = await bot.send_message(channel, view.text, reply_markup=view.keyboard, **view.send_options)
             message_ids.append(message.message_id)
             store.save_channel_posts(slot, channel, stored.article_id if stored else "", message_ids)
     for surplus in old_ids[len(posts) :]:
@@ -92,15 +91,10 @@ async def unpublish(bot: Bot, store: Store, channel: str, slot: str) -> int:
     return deleted
 
 
-async def _edit(bot: Bot, channel: str, message_id: int, text: str, keyboard: object) -> None:
+async def _edit(bot: Bot, channel: str, message_id: int, view: View) -> None:
     try:
         await bot.edit_message_text(
-            text,
-            chat_id=channel,
-            message_id=message_id,
-            reply_markup=keyboard,  # type: ignore[arg-type]
-            parse_mode=ParseMode.HTML,
-            link_preview_options=NO_PREVIEW,
+            view.text, chat_id=channel, message_id=message_id, reply_markup=view.keyboard, **view.send_options
         )
     except BadRequest as exc:
         if "not modified" not in exc.message.lower():

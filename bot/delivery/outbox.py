@@ -35,7 +35,6 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.delivery.pacing import Pacer
-from bot.render.markup import SEND_OPTIONS
 from bot.render.views import View
 from bot.store.base import Delivery, Store
 
@@ -135,7 +134,7 @@ class Outbox:
             # Through the application's bot, PTB's AIORateLimiter may first wait out a 429 itself (it
             # honours retry_after too); what it gives up on reaches the handling below.
             message = await self.bot.send_message(
-                delivery.chat_id, view.text, reply_markup=view.keyboard, **SEND_OPTIONS
+                delivery.chat_id, view.text, reply_markup=view.keyboard, **view.send_options
             )
             self.store.mark_sent(delivery.id, message.message_id)
             result.sent += 1

@@ -18,20 +18,21 @@ from bot.i18n import Language, t
 from bot.render.html import esc, tg_len, visible
 from bot.render.links import Link, deep_link, to_callback
 from bot.render.markup import Keyboard
-from bot.render.views import View, masthead, sources, statement_block
+from bot.render.views import View, lead_image, masthead, source_row, sources, statement_block
 from bot.store.base import Delivery
 
 _BUDGET = MessageLimit.MAX_TEXT_LENGTH - 96
 
 
 def buttons(article: Article, lang: Language, username: str) -> InlineKeyboardMarkup:
-    """Deep links into the bot: the full text and the statements."""
+    """Deep links into the bot: the full text and the statements; and the article at its source."""
     return Keyboard(
         [
             [
                 InlineKeyboardButton(t(lang, "btn_read_full"), url=deep_link(username, Link("full", article.id, "1"))),
                 InlineKeyboardButton(t(lang, "btn_read_quotes"), url=deep_link(username, Link("quotes", article.id))),
-            ]
+            ],
+            *source_row(article, lang),
         ]
     )
 
@@ -41,7 +42,7 @@ def _fits(text: str) -> bool:
 
 
 def channel_posts(article: Article, lang: Language, username: str, prefix: str | None = None) -> list[View]:
-    """The posts that carry ``article`` in a channel (the first one has the buttons)."""
+    """The posts that carry ``article`` in a channel (the first one has the buttons and the lead image)."""
     header = masthead(article, lang, "channel_header")
     if prefix:
         header = f"{prefix}\n{header}"
@@ -58,7 +59,7 @@ def channel_posts(article: Article, lang: Language, username: str, prefix: str |
                 continue
             with_highlights = candidate
         first = with_highlights
-    posts = [View(first, buttons(article, lang, username))]
+    posts = [View(first, buttons(article, lang, username), lead_image(article))]
     current: list[str] = []
     for block in rest:
         quote = block.replace("<blockquote>", "<blockquote expandable>")

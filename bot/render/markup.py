@@ -45,7 +45,17 @@ class InlineArticle(_SerialisedOnce, InlineQueryResultArticle):
 
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-"""Article text may hold a web address: no message the bot sends shows a link preview."""
+"""Article text may hold a web address: no message the bot sends previews a link in its text."""
+
+
+def image_preview(image_url: str) -> LinkPreviewOptions:
+    """The article's lead image, large, above the text: a link preview of the image's URL.
+
+    Unlike a photo with a caption (1024 characters), a text message with a preview keeps the
+    4096-character limit, and it can be edited in place like any text message.
+    """
+    return LinkPreviewOptions(url=image_url, prefer_large_media=True, show_above_text=True)
+
 
 SEND_OPTIONS: dict[str, Any] = {"parse_mode": ParseMode.HTML, "link_preview_options": NO_PREVIEW}
 """Passed with every message the bot sends. Not through PTB's ``Defaults``: delivery also sends

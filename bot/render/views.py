@@ -14,8 +14,10 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import MessageLimit
 
 from bot.article import lexicon
@@ -25,7 +27,7 @@ from bot.i18n import Language, has, plural, t
 from bot.render import month_names
 from bot.render.html import esc, tg_len
 from bot.render.links import Link, to_callback
-from bot.render.markup import Keyboard
+from bot.render.markup import NO_PREVIEW, SEND_OPTIONS, Keyboard, image_preview
 from bot.render.paging import paginate
 
 PAGE_BUDGET = MessageLimit.MAX_TEXT_LENGTH
@@ -34,10 +36,18 @@ SOURCE_PAGE_BUDGET = 3000
 
 @dataclass(frozen=True)
 class View:
-    """One message: HTML text and an optional inline keyboard."""
+    """One message: HTML text, an optional inline keyboard, and its link preview (none but a lead image)."""
 
     text: str
     keyboard: InlineKeyboardMarkup | None = None
+    preview: LinkPreviewOptions = NO_PREVIEW
+
+    @property
+    def send_options(self) -> dict[str, Any]:
+        """The parse mode and link preview every send or edit of this view passes."""
+        if self.preview is NO_PREVIEW:
+            return SEND_OPTIONS
+        return {**SEND_OPTIONS, "link_preview_options": self.preview}
 
 
 @dataclass(frozen=True)
@@ -144,6 +154,26 @@ def _button(text: str, link: Link) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=to_callback(link))
 
 
+def web_address(value: str | None) -> str | None:
+    """``value`` if it is an absolute http(s) address Telegram takes for a button or preview, else None."""
+    if not value or len(value) > 2048 or any(ch.isspace() for ch in value):
+        return None
+    parts = urlsplit(value)
+    return value if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def source_row(article: Article, lang: Language) -> list[list[InlineKeyboardButton]]:
+    """A row with a button to the article at its source; none when it has no web address."""
+    url = web_address(article.url)
+    return [[InlineKeyboardButton(t(lang, "btn_source"), url=url)]] if url else []
+
+
+def lead_image(article: Article) -> LinkPreviewOptions:
+    """The article's lead image as a link preview above the text; no preview without one."""
+    image = web_address(article.image)
+    return image_preview(image) if image else NO_PREVIEW
+
+
 def main_keyboard(article: Article, lang: Language) -> InlineKeyboardMarkup:
     """Summary / full text / statements."""
     return Keyboard(
@@ -179,10 +209,11 @@ def summary(article: Article, lang: Language) -> View:
             [
                 _button(t(lang, "btn_full"), Link("full", article.id, "1")),
                 _button(t(lang, "btn_quotes"), Link("quotes", article.id)),
-            ]
+            ],
+            *source_row(article, lang),
         ]
     )
-    return View(_checked(text), keyboard)
+    return View(_checked(text), keyboard, lead_image(article))
 
 
 @lru_cache(maxsize=256)

@@ -2,6 +2,10 @@
 
 Migrations are a list of SQL scripts; ``MIGRATIONS[n]`` takes the schema from version ``n`` to
 ``n + 1``. A database newer than this code is refused with :class:`~bot.errors.StoreError`.
+
+Tables a component owns alone (the feed poller's) are a *part* with migrations of its own,
+versioned in ``schema_parts`` rather than by ``user_version``: adding one never renumbers the
+main migrations.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from pathlib import Path
 
 from bot.errors import StoreError
 from bot.store.base import ChannelPosts, Delivery, DeliveryKind, DeliveryStats
+from bot.store.feeds import FeedState, StoredEntry
 
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -56,8 +61,103 @@ MIGRATIONS: tuple[str, ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
+FEED_MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE feed_state (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        polled_at REAL NOT NULL
+    );
+    CREATE TABLE feed_entries (
+        feed TEXT NOT NULL,
+        entry_key TEXT NOT NULL,
+        slot TEXT NOT NULL,
+        article_id TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        article TEXT NOT NULL,
+        published REAL,
+        updated_at REAL NOT NULL,
+        PRIMARY KEY (feed, entry_key)
+    );
+    CREATE INDEX feed_entries_article ON feed_entries (article_id);
+    CREATE INDEX feed_entries_recent ON feed_entries (updated_at);
+    """,
+)
+PARTS: dict[str, tuple[str, ...]] = {"feeds": FEED_MIGRATIONS}
+"""Each part's own migrations, applied after the main ones."""
 
-class SqliteStore:
+
+class _FeedTables:
+    """:class:`~bot.store.feeds.FeedLog` on SQLite (mixed into :class:`SqliteStore`)."""
+
+    _db: sqlite3.Connection
+    path: str
+
+    def _migrate_parts(self) -> None:
+        self._db.execute("CREATE TABLE IF NOT EXISTS schema_parts (name TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+        for name, steps in PARTS.items():
+            row = self._db.execute("SELECT version FROM schema_parts WHERE name = ?", (name,)).fetchone()
+            version = int(row[0]) if row else 0
+            if version > len(steps):
+                newer = f"has {name} schema {version}, newer than this code ({len(steps)})"
+                raise StoreError(f"the store {self.path} {newer}")
+            for target in range(version, len(steps)):
+                self._db.executescript(
+                    f"BEGIN; {steps[target]} INSERT INTO schema_parts (name, version) VALUES ('{name}', {target + 1}) "
+                    f"ON CONFLICT (name) DO UPDATE SET version = excluded.version; COMMIT;"
+                )
+
+    def part_version(self, name: str) -> int:
+        """The schema version of one part (0 when it has no tables yet)."""
+        row = self._db.execute("SELECT version FROM schema_parts WHERE name = ?", (name,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def feed_state(self, url: str) -> FeedState | None:
+        row = self._db.execute("SELECT etag, last_modified FROM feed_state WHERE url = ?", (url,)).fetchone()
+        return FeedState(url, row[0], row[1]) if row else None
+
+    def save_feed_state(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        self._db.execute(
+            "INSERT INTO feed_state (url, etag, last_modified, polled_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, "
+            "polled_at = excluded.polled_at",
+            (url, etag, last_modified, time.time()),
+        )
+
+    def feed_entry(self, feed: str, key: str) -> StoredEntry | None:
+        row = self._db.execute(
+            "SELECT slot, article_id, fingerprint FROM feed_entries WHERE feed = ? AND entry_key = ?", (feed, key)
+        ).fetchone()
+        return StoredEntry(feed, key, row[0], row[1], row[2]) if row else None
+
+    def feed_entry_for_article(self, article_id: str) -> StoredEntry | None:
+        row = self._db.execute(
+            "SELECT feed, entry_key, slot, fingerprint FROM feed_entries WHERE article_id = ? LIMIT 1", (article_id,)
+        ).fetchone()
+        return StoredEntry(row[0], row[1], row[2], article_id, row[3]) if row else None
+
+    def save_feed_entry(self, entry: StoredEntry, article_json: str, published: float | None) -> None:
+        now = time.time()
+        self._db.execute(
+            "INSERT INTO feed_entries (feed, entry_key, slot, article_id, fingerprint, article, published, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (feed, entry_key) DO UPDATE SET slot = excluded.slot, "
+            "article_id = excluded.article_id, fingerprint = excluded.fingerprint, article = excluded.article, "
+            "published = excluded.published, updated_at = excluded.updated_at",
+            (entry.feed, entry.key, entry.slot, entry.article_id, entry.fingerprint, article_json, published, now),
+        )
+
+    def feed_articles(self, limit: int) -> list[tuple[str, str]]:
+        rows = self._db.execute(
+            "SELECT slot, article FROM feed_entries ORDER BY updated_at DESC, rowid DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    def feed_entry_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM feed_entries").fetchone()[0])
+
+
+class SqliteStore(_FeedTables):
     """:class:`~bot.store.base.Store` on SQLite (WAL journal, one connection per process)."""
 
     def __init__(self, path: Path | str) -> None:
@@ -79,6 +179,7 @@ class SqliteStore:
             raise StoreError(f"the store {self.path} has schema {version}, newer than this code ({SCHEMA_VERSION})")
         for target in range(version, SCHEMA_VERSION):
             self._db.executescript(f"BEGIN; {MIGRATIONS[target]} PRAGMA user_version = {target + 1}; COMMIT;")
+        self._migrate_parts()
 
     def schema_version(self) -> int:
         return int(self._db.execute("PRAGMA user_version").fetchone()[0])

@@ -37,6 +37,7 @@ from bot.store.base import Store
 from bot.store.sqlite import SqliteStore
 from bot.telegram import delivery, handlers, review, webhook
 from bot.telegram.context import CONTEXT_TYPES, BotData, Context
+from bot.telegram.feeds import start_feeds, stop_feeds
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ def bot_commands(library: Library, lang: Language) -> list[BotCommand]:
     """The command menu for one language; organisation shortcuts only for those the articles quote."""
     assert lang in LANGUAGES
     names = ["start", "summary", "full", "quotes"]
-    if library.folder is not None:
+    if library.collection:
         names += ["latest", "list", "search"]
     menu = [BotCommand(name, t(lang, f"cmd_{name}")) for name in names]
     quoted = {statement.org_id for entry in library.entries() for statement in entry.article.statements}
@@ -106,11 +107,12 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
             log.warning("channel %s: %s", settings.channel_id, "; ".join(problems))
         elif settings.auto_publish and not settings.review and library.folder is not None and library.scanned:
             await publish_library(application.bot, library, settings, store, [])
+    await start_feeds(application)
     await set_commands(application.bot, library)
     if library.scanned:
         log.info("serving %d article(s); %d broken file(s) skipped", len(library), len(library.broken))
     else:
-        log.info("reading the library folder %s in the background", library.folder)
+        log.info("reading %s in the background", library.folder or "the feeds")
     if library.waiting:
         log.info("loading %s in the background; until then users are asked to wait", ", ".join(library.waiting))
         data.extra["loading"] = asyncio.create_task(load_waiting(application), name="load-articles")
@@ -171,6 +173,7 @@ async def post_stop(application: Application) -> None:  # type: ignore[type-arg]
 async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
     """Close the store (a parsing child was stopped with the task that awaited it, in post_stop)."""
     data: BotData = application.bot_data
+    await stop_feeds(application)
     if data.store is not None:
         data.store.close()
         data.store = None

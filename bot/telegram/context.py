@@ -16,6 +16,7 @@ from bot.i18n import Language, pick_language
 from bot.library import Library
 from bot.settings import Settings
 from bot.store.base import Store
+from bot.web.poller import FeedPoller
 
 
 @dataclass
@@ -26,6 +27,8 @@ class BotData:
     settings: Settings | None = None
     store: Store | None = None
     worker: ParseWorker | None = None
+    feeds: FeedPoller | None = None
+    """The feed source, when ``BOT_FEED_URLS`` is set (see :mod:`bot.telegram.feeds`)."""
     languages: dict[int, Language] = field(default_factory=dict)
     """Languages users chose with /lang, loaded from the store at start-up and written through."""
     searches: OrderedDict[str, str] = field(default_factory=OrderedDict)

@@ -27,7 +27,7 @@ SEARCH_RESULTS = 100  # /search pages through at most this many articles, best f
 async def _reply(update: Update, view: View) -> None:
     message = update.effective_message
     if message is not None:
-        await message.reply_text(view.text, reply_markup=view.keyboard, **SEND_OPTIONS)
+        await message.reply_text(view.text, reply_markup=view.keyboard, **view.send_options)
 
 
 def _open(link: Link, update: Update, context: Context) -> View | None:
@@ -165,11 +165,11 @@ async def button(update: Update, context: Context) -> None:
     if query.message is None or not query.message.is_accessible:
         if update.effective_user is not None:
             await context.bot.send_message(
-                update.effective_user.id, view.text, reply_markup=view.keyboard, **SEND_OPTIONS
+                update.effective_user.id, view.text, reply_markup=view.keyboard, **view.send_options
             )
         return
     try:
-        await query.edit_message_text(view.text, reply_markup=view.keyboard, **SEND_OPTIONS)
+        await query.edit_message_text(view.text, reply_markup=view.keyboard, **view.send_options)
     except BadRequest as exc:
         if "not modified" not in exc.message.lower():
             raise

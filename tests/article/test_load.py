@@ -82,3 +82,17 @@ def test_the_id_in_a_json_article_is_recomputed_whatever_it_holds() -> None:
     for written in ('"stale"', "42", "null", "[]"):
         assert Article.from_json('{"id": ' + written + ', "title": "t", "paragraphs": ["x"]}') == plain
     assert plain.id and Article(id="kept", title="t", paragraphs=("x",)).id == "kept"
+
+
+def test_url_and_image_round_trip_and_count_in_the_id(article: object) -> None:
+    from bot.article.model import Article
+
+    assert isinstance(article, Article)
+    old = Article.from_json(article.to_json().replace('"url": null,', "").replace('"image": null,', ""))
+    assert old == article and (old.url, old.image) == (None, None)  # JSON written before the fields loads
+    linked = article.model_copy(update={"url": "https://news.example.net/a/1"})
+    pictured = article.model_copy(update={"url": "https://news.example.net/a/1", "image": "https://cdn.example.net/1.jpg"})
+    again = Article.from_json(pictured.to_json())
+    assert (again.url, again.image) == (pictured.url, pictured.image)
+    ids = {Article.from_json(a.to_json()).id for a in (article, linked, pictured)}
+    assert len(ids) == 3 and article.id in ids  # a new link or picture is a new version; none keeps the old id

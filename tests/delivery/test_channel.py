@@ -69,3 +69,24 @@ def test_channel_posts_fit_and_hold_every_statement(article: Article) -> None:
     for statement in article.statements:
         assert statement.text.replace('"', "&quot;") in text
     assert "<blockquote expandable>" in text
+
+
+async def test_the_channel_post_links_to_the_source_and_shows_the_image_through_edits(
+    fake_api: FakeBotAPI, fake_bot: Bot, article: Article, tmp_path: Path
+) -> None:
+    fake_api.add_chat(CHANNEL_ID, "channel", username="news_channel", admin=True)
+    store = SqliteStore(tmp_path / "db.sqlite3")
+    linked = article.model_copy(
+        update={"id": "a1b2c3d4e5f6", "url": "https://news.example.net/a/1", "image": "https://cdn.example.net/1.jpg"}
+    )
+    await publish(fake_bot, store, linked, CHANNEL, "feed-1")
+    first = fake_api.sent("sendMessage")[0].params  # checked against the Bot API spec by the fake
+    assert first["link_preview_options"] == {
+        "url": "https://cdn.example.net/1.jpg",
+        "prefer_large_media": True,
+        "show_above_text": True,
+    }
+    assert ["https://news.example.net/a/1"] == [b["url"] for b in first["reply_markup"]["inline_keyboard"][-1]]
+    await publish(fake_bot, store, changed(linked), CHANNEL, "feed-1")
+    edit = fake_api.sent("editMessageText")[0].params
+    assert edit["link_preview_options"]["url"] == "https://cdn.example.net/1.jpg"

@@ -111,3 +111,31 @@ def test_months_as_the_outlets_country_writes_them(article: Article) -> None:
     assert "26 يناير 2022" in in_place("الرياض")
     assert "26 جانفي 2022" in in_place("تونس")
     assert "26 January 2022" in views.about(article.model_copy(update={"dateline": None}), "en").text
+SOURCE = "https://news.example.net/iraq/2023/05/water-talks"
+IMAGE = "https://cdn.example.net/img/2023/water.jpg"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_summary_links_to_the_source_and_shows_the_lead_image(article: Article, lang: Language) -> None:
+    linked = article.model_copy(update={"id": "a1b2c3d4e5f6", "url": SOURCE, "image": IMAGE})
+    view = views.summary(linked, lang)
+    assert view.keyboard is not None
+    urls = [button.url for row in view.keyboard.inline_keyboard for button in row if button.url]
+    assert urls == [SOURCE]
+    preview = view.send_options["link_preview_options"]
+    assert (preview.url, preview.show_above_text, preview.prefer_large_media) == (IMAGE, True, True)
+    assert not preview.is_disabled
+    channel = channel_posts(linked, lang, "news_bot")
+    assert channel[0].preview == preview and channel[0].keyboard is not None
+    assert SOURCE in [button.url for row in channel[0].keyboard.inline_keyboard for button in row]
+    assert all(post.preview.is_disabled for post in channel[1:])  # the picture once, on the first post
+
+
+@pytest.mark.parametrize("url", [None, "", "javascript:alert(1)", "/relative", "https://", "https://a b.example/x"])
+def test_no_button_and_no_preview_without_a_web_address(article: Article, url: str | None) -> None:
+    odd = article.model_copy(update={"id": "f6e5d4c3b2a1", "url": url, "image": url})
+    view = views.summary(odd, "ar")
+    assert view.keyboard is not None
+    assert not any(button.url for row in view.keyboard.inline_keyboard for button in row)
+    assert view.send_options["link_preview_options"].is_disabled
+    assert views.full_page(odd, "ar", 1).send_options["link_preview_options"].is_disabled

@@ -1,0 +1,1 @@
+"""The web: pages and feeds fetched over HTTP(S), and the feed poller that turns them into articles."""
