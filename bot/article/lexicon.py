@@ -79,6 +79,9 @@ class Speech:
     people_words: frozenset[str]
     role_bodies: dict[str, str]
     role_qualifiers: frozenset[str]
+    name_links: frozenset[str]
+    subject_tails: tuple[tuple[str, ...], ...]
+    not_subjects: frozenset[str]
 
     @cached_property
     def triggers(self) -> frozenset[str]:
@@ -182,6 +185,9 @@ def speech() -> Speech:
         people_words=_forms(raw["people_words"]),
         role_bodies={normalise(k): v for k, v in raw["role_bodies"].items()},
         role_qualifiers=frozenset(normalise(w) for w in raw["role_qualifiers"]),
+        name_links=frozenset(normalise_word(w) for w in raw["name_links"]),
+        subject_tails=_phrases(raw["subject_tails"]),
+        not_subjects=_forms(raw["not_subjects"], ("",)),
     )
 
 

@@ -174,7 +174,28 @@ def _subject(
     if end <= start or _only_time_words(tokens, start, end):
         return None, end  # ``أعلن الأربعاء أن``: a date, not a speaker
     raw = sentence[tokens[start].start : tokens[end - 1].end]
-    return " ".join(raw.translate(_QUOTE_MARKS).split()).strip(_TRAILING) or None, end
+    return _clean_subject(" ".join(raw.translate(_QUOTE_MARKS).split()).strip(_TRAILING)), end
+
+
+def _clean_subject(subject: str) -> str | None:
+    """A speaker's words without what trails them (``فرومان من جهته``، ``X نفسه``), or ``None`` when
+    what is left is no name, role or body: a particle or a verb (``يجب``، ``ربما``), a number, a
+    lone word with a pronoun (``بيده``)."""
+    speech = lexicon.speech()
+    parts = subject.split()
+    folded = [normalise_word(p) for p in parts]
+    for tail in speech.subject_tails:
+        if len(folded) > len(tail) and tuple(folded[-len(tail) :]) == tail:
+            parts, folded = parts[: -len(tail)], folded[: -len(tail)]
+            break
+    while folded and (folded[-1] in speech.time_words or not folded[-1]):
+        parts, folded = parts[:-1], folded[:-1]
+    if not folded or not folded[0] or folded[0][0].isdigit() or folded[0] in speech.not_subjects:
+        return None
+    if len(parts) == 1 and parts[0].endswith(("ه", "ها", "هم")) and not parts[0].endswith("ة"):
+        if folded[0] not in speech.roles and len(folded[0]) <= 5:
+            return None  # ``بيده``: a noun with a pronoun, no one who speaks
+    return " ".join(parts).strip(_TRAILING) or None
 
 
 def _trim_anchor(subject: str) -> str:
@@ -195,7 +216,7 @@ def _trim_anchor(subject: str) -> str:
     parts = name.split()
     if role is not None:
         return f"{role} {' '.join(parts[:3])}"
-    return " ".join(parts[:3])
+    return " ".join(parts[:6] if normalise_word(parts[0]) in lexicon.speech().roles else parts[:3])
 
 
 def _fronted_subject(sentence: str, tokens: list[_Token], i: int) -> str | None:
@@ -226,10 +247,10 @@ def _fronted_subject(sentence: str, tokens: list[_Token], i: int) -> str | None:
             return None  # ``وعن الحوار عبر المواقع قال``: an aside, not a noun phrase
     else:
         return None
-    if not words:
-        return None
+    if not words or all(t.norm in speech.after_quote_openers or t.norm in ("ما", "وهو", "وهي") for t in words):
+        return None  # ``وهو ما أكده``: a pronoun, not a noun phrase
     text = sentence[words[0].start : words[-1].end]
-    return " ".join(text.translate(_QUOTE_MARKS).split()).strip(_TRAILING) or None
+    return _clean_subject(" ".join(text.translate(_QUOTE_MARKS).split()).strip(_TRAILING))
 
 
 def _subject_end(tokens: list[_Token], start: int, stops: frozenset[str] = frozenset()) -> int:
@@ -250,6 +271,8 @@ def _subject_end(tokens: list[_Token], start: int, stops: frozenset[str] = froze
             break
         if token.norm in speech.complements or (token.norm in stops and j > start):
             break
+        if j > start + 1 and len(token.text) >= 5 and token.text.startswith("و") and token.text.endswith(("ها", "هم")):
+            break  # ``منظمة حظر الأسلحة ومقرها لاهاي``: an aside about the body, not its name
         stop = token.norm in speech.subject_stops and not _is_name_ali(token) and not _role_connector(tokens, start, j)
         stop = stop or token.norm in speech.verbs or token.norm in speech.participles or _adverb(tokens, j)
         if stop:

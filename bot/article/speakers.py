@@ -232,7 +232,7 @@ def split_role(fullest: str) -> tuple[str, str | None]:
     speech = lexicon.speech()
     for honorific in speech.honorifics:
         at = contains_phrase(folded, honorific)
-        if at > 0:
+        if at > 0 and at + len(honorific) < len(tokens):  # a title with a name after it (not ``… القاضي``)
             role = " ".join(tokens[:at]).strip(" ،,-–—")
             return " ".join(tokens[at:]), role or None
     if not folded or folded[0] not in speech.roles:
@@ -241,8 +241,8 @@ def split_role(fullest: str) -> tuple[str, str | None]:
     construct = not folded[0].startswith("ال")  # ``قائد قوات``: an indefinite role word takes one bare word
     while i < len(tokens):
         word = folded[i]
-        if opens_name(tokens, i):
-            break
+        if opens_name(tokens, i) or (i + 1 < len(tokens) and folded[i + 1] in speech.name_links):
+            break  # ``عبد الله``، ``حمد بن عبدالله``: a personal name starts here
         if span := particle_span(tokens, i):
             i += span
             construct = False
@@ -254,16 +254,18 @@ def split_role(fullest: str) -> tuple[str, str | None]:
         elif is_definite(tokens[i]) or (word.startswith("ل") and i + 1 < len(tokens) and is_definite(tokens[i + 1])):
             construct = False
         elif construct or (not is_definite(tokens[i - 1]) and i + 1 < len(tokens) and is_definite(tokens[i + 1])):
-            construct = False  # a construct noun, or a link of a chain of bare nouns (مكتب تنسيق الشؤون)
+            # a construct noun, or a link of a chain of bare nouns (مكتب تنسيق الشؤون); a role word
+            # in construct takes a construct noun of its own (نائب مدير أمن عدن)
+            construct = word in speech.roles
         elif particle_span(tokens, i + 1):
             construct = False  # a bare word the name goes on after (أطباء of أطباء بلا حدود)
         else:
             break
         i += 1
     name = tokens[i:]
-    if 1 <= name_length(name) <= 4:
+    if 1 <= name_length(name) <= 4 and not any(normalise(t).startswith(("بال", "لل")) for t in name):
         return " ".join(name), " ".join(tokens[:i]).strip(" ،,-–—")
-    return fullest, None
+    return fullest, None  # ``مدير جامعة الملك فيصل بالأحساء``: a place after a preposition is no person
 
 
 def _name_then_role(tokens: list[str], folded: list[str]) -> tuple[str, str] | None:
@@ -390,8 +392,12 @@ def _organisation_phrase(tokens: list[str], at: int, head_len: int) -> str:
     head_is_definite = normalise(tokens[at]).startswith("ال")
     if not head_is_definite and end < len(tokens):
         end += 1
+    speech = lexicon.speech()
     while end < len(tokens):
-        lam_genitive = normalise(tokens[end]).startswith("ل") and end + 1 < len(tokens) and is_definite(tokens[end + 1])
+        word = normalise(tokens[end])
+        if word in speech.role_qualifiers or (word.startswith("وال") and end > at + head_len):
+            break  # ``مجلس الشورى السابق والكاتب``: a qualifier or another role, not the name
+        lam_genitive = word.startswith("ل") and end + 1 < len(tokens) and is_definite(tokens[end + 1])
         if is_definite(tokens[end]) or lam_genitive:
             end += 1
         elif span := particle_span(tokens, end):

@@ -112,3 +112,32 @@ def test_another_observatory_or_an_article_outside_syria_is_not_the_syrian_obser
     assert [g[2] for g in iraq] == ["المرصد العراقي لحقوق الإنسان", "المرصد العراقي لحقوق الإنسان"]
     sport = speakers("وقال المرصد إن الموسم الرياضي شهد تراجعا في الحضور الجماهيري.")
     assert sport[0][2] != "المرصد السوري لحقوق الإنسان"
+
+
+def test_speakers_that_are_not_speakers_are_cleaned_or_dropped() -> None:
+    got = speakers(
+        "وقال رئيس الاتحاد سالم الكعبي إن البطولة ستقام في موعدها.",
+        "وقال الكعبي من جهته إن الملاعب جاهزة.",
+        "وأوضحت منظمة مكافحة الألغام ومقرها جنيف أن الحقول تطهر ببطء.",
+        "وقال عضو مجلس الشورى السابق والكاتب حمد بن عبدالله القاضي إن الحوار مطلوب.",
+        "وقال مدير جامعة الملك فيصل بالأحساء إن الدراسة تبدأ الأحد.",
+    )
+    assert [g[0] for g in got] == [
+        "سالم الكعبي",
+        "سالم الكعبي",
+        "منظمة مكافحة الألغام",
+        "حمد بن عبدالله القاضي",
+        "مدير جامعة الملك فيصل بالأحساء",
+    ]
+    assert got[3][2] == "مجلس الشورى"
+
+
+def test_a_particle_or_a_verb_is_never_a_speaker() -> None:
+    from bot.article.quotes import _clean_subject
+
+    assert _clean_subject("يجب") is None
+    assert _clean_subject("ربما توهم قارئ") is None
+    assert _clean_subject("1) هكذا") is None
+    assert _clean_subject("بيده") is None
+    assert _clean_subject("الجيش الإسرائيلي الجمعة") == "الجيش الإسرائيلي"
+    assert _clean_subject("فرومان من جهته") == "فرومان"
