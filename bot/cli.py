@@ -137,7 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.logs import setup_logging
         from bot.telegram.app import run
 
-        setup_logging(settings.log_level, settings.token.get_secret_value())
+        webhook_secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        setup_logging(settings.log_level, settings.token.get_secret_value(), webhook_secret)
         run(settings, _library(settings, background=True))
         return 0
     except InvalidToken:  # PTB's message holds the token itself: never print it
