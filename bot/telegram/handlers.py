@@ -152,6 +152,15 @@ async def switch_language(update: Update, context: Context) -> None:
     await _reply(update, views.plain(new, "lang_set"))
 
 
+async def slow_down(update: Update, context: Context) -> None:
+    """A chat over its budget of answers: one notice; it gets no answer until its window opens."""
+    view = views.plain(language(update, context), "slow_down")
+    if update.callback_query is not None:
+        await update.callback_query.answer(view.text, show_alert=True)
+    else:
+        await _reply(update, view)
+
+
 async def unknown_command(update: Update, context: Context) -> None:
     """A command this bot does not have."""
     await _reply(update, views.plain(language(update, context), "unknown_command"))
