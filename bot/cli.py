@@ -65,6 +65,7 @@ def _article(settings: Settings, path: str | None = None) -> Article:
         settings.cache_dir,
         max_summary_sentences=settings.summary_max_sentences,
         max_summary_chars=settings.summary_max_chars,
+        max_bytes=settings.max_article_bytes,
     )
 
 
@@ -82,6 +83,7 @@ def _library(settings: Settings, *, background: bool = False) -> Library:
             settings.cache_dir,
             max_summary_sentences=settings.summary_max_sentences,
             max_summary_chars=settings.summary_max_chars,
+            max_bytes=settings.max_article_bytes,
         )
         article = worker.quick(settings.article_path)  # a missing or unreadable file fails here, at once
         if article is not None:
@@ -94,6 +96,7 @@ def _library(settings: Settings, *, background: bool = False) -> Library:
         max_summary_sentences=settings.summary_max_sentences,
         max_summary_chars=settings.summary_max_chars,
         cache_dir=settings.cache_dir,
+        max_bytes=settings.max_article_bytes,
     )
     if not background:  # the running bot reads the folder itself, in the background
         library.refresh()

@@ -10,6 +10,7 @@
     │   ├── ArticleFormatError    a JSON article that does not match the model
     │   └── NoArticleError        the library holds no article yet
     ├── WorkerError               the process parsing a large article stopped (killed, crashed)
+    ├── StoppedError              a read or parse abandoned because the bot is stopping
     ├── ConfigError               settings missing or invalid (no token, bad mode...)
     └── StoreError                the persistent store failed or has an unknown schema
 
@@ -65,6 +66,10 @@ class WorkerError(BotError):
 
     Not an :class:`ArticleError`: the file may be fine, so a library tries it again later.
     """
+
+
+class StoppedError(BotError):
+    """A read or parse given up because the bot is stopping; nothing is wrong with the file."""
 
 
 class ConfigError(BotError):

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from bot.article import Article
 from bot.article.cache import load_article_cached
+from bot.article.files import DEFAULT_MAX_BYTES
 from bot.article.search import SearchIndex
 from bot.article.worker import ParseWorker
 from bot.errors import ArticleError, BotError
@@ -69,9 +70,12 @@ class Library:
         max_summary_sentences: int = 3,
         max_summary_chars: int = 700,
         cache_dir: Path | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         self.folder = folder
         self.cache_dir = cache_dir
+        self.max_bytes = max_bytes
+        """Files larger than this are broken, never read (``BOT_MAX_ARTICLE_BYTES``)."""
         self.max_summary_sentences = max_summary_sentences
         self.max_summary_chars = max_summary_chars
         self._entries: dict[str, Entry] = {}
@@ -128,6 +132,8 @@ class Library:
                     self.cache_dir,
                     max_summary_sentences=self.max_summary_sentences,
                     max_summary_chars=self.max_summary_chars,
+                    max_bytes=self.max_bytes,
+                    roots=self._roots,
                 )
             except Exception as exc:
                 self._failed(slot, stamp, exc, changes)
@@ -148,7 +154,7 @@ class Library:
         for done, (slot, path, stamp) in enumerate(todo):
             if not keep_going():
                 return self._stopped(changes, len(todo) - done)
-            loading = asyncio.ensure_future(worker.load(path))
+            loading = asyncio.ensure_future(worker.load(path, roots=self._roots))
             while not loading.done():
                 await asyncio.wait({loading}, timeout=0.5)
                 if not loading.done() and not keep_going():
@@ -166,6 +172,11 @@ class Library:
         self._reorder()
         self.scanned = True
         return changes
+
+    @property
+    def _roots(self) -> list[Path]:
+        """Where a symbolic link in the folder may point: into the folder itself."""
+        return [self.folder] if self.folder is not None else []
 
     def _stopped(self, changes: Changes, left: int) -> Changes:
         log.info("library: stopping; %d file(s) left for the next scan", left)

@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     library_dir: Path | None = Field(default=None, description="folder of articles; the single article when empty")
     library_interval: float = Field(default=10.0, gt=0, description="seconds between scans of the library folder")
     auto_publish: bool = Field(default=False, description="publish new and changed library articles by itself")
+    max_article_bytes: int = Field(
+        default=20 * 1024 * 1024, ge=1, description="article files larger than this are refused, never read"
+    )
 
     @property
     def article_slot(self) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from bot.article.model import Article
@@ -132,7 +133,7 @@ class _Stuck(ParseWorker):
         super().__init__(None)
         self.cancelled = False
 
-    async def load(self, path: Path | str | None) -> Article:
+    async def load(self, path: Path | str | None, *, roots: Sequence[Path] | None = None) -> Article:
         try:
             await asyncio.sleep(3600)
         except asyncio.CancelledError:
@@ -158,11 +159,11 @@ class _Flaky(ParseWorker):
         super().__init__(None)
         self.calls = 0
 
-    async def load(self, path: Path | str | None) -> Article:
+    async def load(self, path: Path | str | None, *, roots: Sequence[Path] | None = None) -> Article:
         self.calls += 1
         if self.calls == 1:
             raise WorkerError(f"{path}: the parsing process stopped (Killed)")
-        return await super().load(path)
+        return await super().load(path, roots=roots)
 
 
 async def test_a_killed_parse_is_tried_again_after_a_pause(tmp_path: Path) -> None:
@@ -177,3 +178,35 @@ async def test_a_killed_parse_is_tried_again_after_a_pause(tmp_path: Path) -> No
     library._retry_at["a.txt"] = (library._retry_at["a.txt"][0], 0.0)  # as if RETRY_SECONDS had passed
     again = await library.refresh_async(worker)
     assert worker.calls == 2 and len(again.new) == 1 and not library.broken
+
+
+def hostile_folder(folder: Path, outside: Path) -> None:
+    """A good article beside a FIFO, links to /dev/zero and out of the folder, a huge sparse file, a folder."""
+    folder.mkdir(exist_ok=True)
+    write(folder / "good.txt", BUNDLED)
+    os.mkfifo(folder / "fifo.txt")
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    outside.write_text(OTHER_OUTLET, "utf-8")
+    (folder / "outside.txt").symlink_to(outside)
+    with (folder / "huge.txt").open("wb") as out:
+        out.truncate(30 * 1024 * 1024)
+    (folder / "folder.txt").mkdir()
+
+
+async def test_hostile_files_are_broken_and_never_block_a_scan(tmp_path: Path) -> None:
+    folder = tmp_path / "library"
+    hostile_folder(folder, tmp_path / "outside.txt")
+    library = Library(folder, max_bytes=20 * 1024 * 1024)
+    try:
+        changes = await asyncio.wait_for(library.refresh_async(ParseWorker(None)), timeout=20)
+    finally:
+        with open(os.open(folder / "fifo.txt", os.O_RDWR | os.O_NONBLOCK), "wb"):  # frees a blocked reader, if any
+            pass
+    assert [e.slot for e in changes.new] == ["good.txt"]
+    assert "FIFO" in library.broken["fifo.txt"]
+    assert "outside the library folder" in library.broken["zero.txt"]
+    assert "outside the library folder" in library.broken["outside.txt"]
+    assert "BOT_MAX_ARTICLE_BYTES" in library.broken["huge.txt"]
+    assert "directory" in library.broken["folder.txt"]
+    again = library.refresh()  # the same files again: still broken, never read, nothing new
+    assert again.new == [] and set(library.broken) == {"fifo.txt", "zero.txt", "outside.txt", "huge.txt", "folder.txt"}

@@ -84,6 +84,7 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
             settings.cache_dir,
             max_summary_sentences=settings.summary_max_sentences,
             max_summary_chars=settings.summary_max_chars,
+            max_bytes=settings.max_article_bytes,
         )
     store = data.store
     data.languages.update(
