@@ -1,7 +1,10 @@
 """A library of articles: a folder of raw text, HTML pages or JSON files, or the bundled article.
 
-Files are parsed once (again only when their size or modification time changes). A broken file
-is recorded in :attr:`Library.broken` and skipped; it never stops the others. Every version of
+Files are parsed once (again only when their size or modification time changes). After the first
+scan, a new or changed file is loaded only once it is stable: the same size and modification time
+at two scans in a row, so a file still being written is not news. A broken file is recorded in
+:attr:`Library.broken` and skipped; it never stops the others. The first scan reads small files
+first and serves each article as soon as it is parsed. Every version of
 an article seen while running stays reachable by its id, so buttons on old messages keep
 working.
 """
@@ -30,6 +33,7 @@ log = logging.getLogger(__name__)
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".json")
 RETRY_SECONDS = 300  # after a failure that is not the file's fault
+REORDER_SECONDS = 0.25  # during a scan, how often the articles loaded so far are put in order and served
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -89,6 +93,7 @@ class Library:
         self.broken: dict[str, str] = {}
         self._broken_stamp: dict[str, tuple[int, int]] = {}
         self._retry_at: dict[str, tuple[tuple[int, int], float]] = {}  # failures that may pass: when to try again
+        self._seen: dict[str, tuple[int, int]] = {}  # each file's stamp at the last scan: stable when unchanged
         self.waiting: dict[str, Path] = {}
         """Slots whose article is still being loaded (a large single article at start-up)."""
         self.scanned = folder is None
@@ -151,9 +156,13 @@ class Library:
         read at the next scan.
         """
         changes, todo = self._scan()
+        reordered = time.monotonic()
         for done, (slot, path, stamp) in enumerate(todo):
             if not keep_going():
                 return self._stopped(changes, len(todo) - done)
+            if time.monotonic() - reordered >= REORDER_SECONDS or not self._order[0]:
+                self._reorder()  # what is loaded so far is served while the rest loads
+                reordered = time.monotonic()
             loading = asyncio.ensure_future(worker.load(path, roots=self._roots))
             while not loading.done():
                 await asyncio.wait({loading}, timeout=0.5)
@@ -190,23 +199,27 @@ class Library:
         todo: list[tuple[str, Path, tuple[int, int]]] = []
         if self.folder is None:
             return changes, todo
-        seen: set[str] = set()
+        seen: dict[str, tuple[int, int]] = {}
         for path in sorted(self._files()):
             slot = path.name
-            seen.add(slot)
             try:
                 stat = path.stat()
             except OSError as exc:
+                seen[slot] = (0, 0)
                 self._break(slot, f"cannot read the file ({exc.strerror or exc})", changes)
                 continue
-            stamp = (stat.st_mtime_ns, stat.st_size)
+            stamp = seen[slot] = (stat.st_mtime_ns, stat.st_size)
             known = self._entries.get(slot)
             if (known and (known.mtime_ns, known.size) == stamp) or self._broken_stamp.get(slot) == stamp:
                 continue
             retry = self._retry_at.get(slot)
             if retry is not None and retry[0] == stamp and time.monotonic() < retry[1]:
                 continue
+            if self.scanned and self._seen.get(slot) != stamp:
+                continue  # new or changed since the last scan: maybe still being written, loaded once stable
             todo.append((slot, path, stamp))
+        self._seen = seen
+        todo.sort(key=lambda item: item[2][1])  # small files first: a huge one holds up no other
         for slot in [s for s in self._entries if s not in seen]:
             del self._entries[slot]
             changes.removed.append(slot)

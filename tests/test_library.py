@@ -42,6 +42,7 @@ def test_folder_new_changed_removed_and_broken(tmp_path: Path) -> None:
 
     old_id = library.entries()[1].article.id
     write(tmp_path / "a.txt", BUNDLED.replace("123 قتيلا", "130 قتيلا"), mtime=2_000_000_000_000_000_000)
+    assert library.refresh().changed == []  # seen changed once: loaded when the next scan finds it the same
     changed = library.refresh()
     assert [e.slot for e in changed.changed] == ["a.txt"]
     assert library.get(old_id) is not None  # old buttons keep working
@@ -210,3 +211,54 @@ async def test_hostile_files_are_broken_and_never_block_a_scan(tmp_path: Path) -
     assert "directory" in library.broken["folder.txt"]
     again = library.refresh()  # the same files again: still broken, never read, nothing new
     assert again.new == [] and set(library.broken) == {"fifo.txt", "zero.txt", "outside.txt", "huge.txt", "folder.txt"}
+
+
+def test_a_half_written_file_is_news_only_once_it_is_stable(tmp_path: Path) -> None:
+    """A new or changed file is loaded once its size and time are the same at two scans in a row."""
+    write(tmp_path / "a.txt", BUNDLED)
+    library = Library(tmp_path)
+    assert [e.slot for e in library.refresh().new] == ["a.txt"]  # the first scan: files already there
+    write(tmp_path / "b.txt", OTHER_OUTLET[: len(OTHER_OUTLET) // 2], mtime=1_900_000_000_000_000_000)
+    assert library.refresh().new == []  # seen once: it may still be being written
+    write(tmp_path / "b.txt", OTHER_OUTLET, mtime=1_900_000_001_000_000_000)  # the writer goes on
+    assert library.refresh().new == []
+    stable = library.refresh()
+    assert [e.slot for e in stable.new] == ["b.txt"] and len(library) == 2
+    assert stable.new[0].article.paragraphs[-1] in OTHER_OUTLET.splitlines()[-3:]  # the whole file, not half
+
+    write(tmp_path / "a.txt", BUNDLED.replace("123 قتيلا", "130 قتيلا"), mtime=1_900_000_002_000_000_000)
+    assert library.refresh().changed == []
+    assert [e.slot for e in library.refresh().changed] == ["a.txt"]
+
+
+class _SlowForBigFiles(ParseWorker):
+    """A real worker that holds the load of any file over 100 KB until the test opens the gate."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.gate = asyncio.Event()
+        self.waiting = asyncio.Event()
+
+    async def load(self, path: Path | str | None, *, roots: Sequence[Path] | None = None) -> Article:
+        if path is not None and Path(path).stat().st_size > 100_000:
+            self.waiting.set()
+            await self.gate.wait()
+        return await super().load(path, roots=roots)
+
+
+async def test_the_first_scan_serves_each_article_as_soon_as_it_is_parsed(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    write(folder / "a-big.txt", "\n".join([BUNDLED] * 40))  # first by name, and slow to parse
+    write(folder / "b-small.txt", OTHER_OUTLET)
+    library, worker = Library(folder), _SlowForBigFiles()
+    scan = asyncio.ensure_future(library.refresh_async(worker))
+    try:
+        await asyncio.wait_for(worker.waiting.wait(), timeout=10)
+        latest = library.latest()
+        assert latest is not None and latest.paragraphs[-1] in OTHER_OUTLET  # served while the big file parses
+        assert library.loading and len(library) == 1
+    finally:
+        worker.gate.set()
+        changes = await asyncio.wait_for(scan, timeout=30)
+    assert len(changes.new) == 2 and len(library) == 2 and not library.loading
