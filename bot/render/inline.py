@@ -7,6 +7,7 @@ from functools import lru_cache
 from telegram import (
     InlineKeyboardButton,
     InlineQueryResultArticle,
+    InlineQueryResultsButton,
     InputTextMessageContent,
 )
 from telegram.constants import InlineQueryLimit, ParseMode
@@ -15,7 +16,7 @@ from bot.article.arabic import normalise
 from bot.article.model import Article
 from bot.i18n import Language, t
 from bot.render.html import esc
-from bot.render.links import Link, deep_link
+from bot.render.links import WAITING_PAYLOAD, Link, deep_link
 from bot.render.markup import NO_PREVIEW, InlineArticle, Keyboard
 from bot.render.views import heading, statement_block
 
@@ -79,6 +80,11 @@ def inline_results(article: Article, query: str, lang: Language, username: str) 
     for result in kept:  # serialised now, once: PTB sends a copy of each result, which keeps the dict
         result.to_dict()
     return kept
+
+
+def preparing_button(lang: Language) -> InlineQueryResultsButton:
+    """Above an empty answer while articles load: "being prepared", opening the bot's chat."""
+    return InlineQueryResultsButton(text=t(lang, "inline_preparing"), start_parameter=WAITING_PAYLOAD)
 
 
 def inline_page(

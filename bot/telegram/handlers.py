@@ -12,8 +12,8 @@ from bot.article.model import Article
 from bot.errors import NoArticleError
 from bot.i18n import Language
 from bot.render import views
-from bot.render.inline import INLINE_CACHE_SECONDS, inline_page, inline_results
-from bot.render.links import Link, from_callback, from_payload
+from bot.render.inline import INLINE_CACHE_SECONDS, inline_page, inline_results, preparing_button
+from bot.render.links import WAITING_PAYLOAD, Link, from_callback, from_payload
 from bot.render.markup import SEND_OPTIONS
 from bot.render.views import View
 from bot.telegram.context import Context, language, store_of
@@ -71,7 +71,7 @@ async def start(update: Update, context: Context) -> None:
     """/start, and /start <payload> from a deep link."""
     article, _settings = context.bot_data.require()
     lang = language(update, context)
-    if context.args:
+    if context.args and context.args[0] != WAITING_PAYLOAD:  # that one only opens the chat
         link = from_payload(context.args[0])
         view = _open(link, update, context) if link else None
         if view is not None:
@@ -240,10 +240,17 @@ async def inline_query(update: Update, context: Context) -> None:
     query = update.inline_query
     if query is None:
         return
+    library = context.bot_data.library
+    lang = language(update, context)
+    if library is not None and library.latest() is None:  # nothing to offer yet: say so, and cache nothing
+        button = preparing_button(lang) if library.loading else None
+        await query.answer([], cache_time=0, is_personal=False, button=button)
+        return
     article, _settings = context.bot_data.require()
-    results = inline_results(article, query.query, language(update, context), context.bot.username)
+    results = inline_results(article, query.query, lang, context.bot.username)
     page, next_offset = inline_page(results, query.offset)
-    await query.answer(page, cache_time=INLINE_CACHE_SECONDS, is_personal=False, next_offset=next_offset)
+    cache_time = 0 if library is not None and library.loading else INLINE_CACHE_SECONDS  # more may come soon
+    await query.answer(page, cache_time=cache_time, is_personal=False, next_offset=next_offset)
 
 
 async def on_error(update: object, context: Context) -> None:
