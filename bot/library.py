@@ -87,6 +87,7 @@ class Library:
         self._index = SearchIndex()
         self._unindexed: deque[Article] = deque()
         self._indexing = threading.Lock()  # the index may be built in a thread while the bot searches
+        self._articles: tuple[Article, ...] = ()  # newest first: one tuple per version, so views cache by it
         self._order: tuple[list[Entry], dict[str, int]] = ([], {})
         """Entries newest first, and each current article id's place in them: one attribute, replaced
         whole, so a search running in a thread never pairs one scan's order with another's ranks."""
@@ -277,6 +278,9 @@ class Library:
 
     def _reorder(self) -> None:
         ordered = sorted(self._entries.values(), key=lambda e: e.sort_key, reverse=True)
+        articles = tuple(entry.article for entry in ordered)
+        if articles != self._articles:  # the same articles keep the same tuple: the views' caches still hold
+            self._articles = articles
         self._order = (ordered, {entry.article.id: i for i, entry in enumerate(ordered)})
 
     # reading ---------------------------------------------------------------------------
@@ -287,6 +291,10 @@ class Library:
     def entries(self) -> list[Entry]:
         """Current articles, newest first."""
         return list(self._order[0])
+
+    def articles(self) -> tuple[Article, ...]:
+        """Current articles, newest first: the same tuple until the library changes."""
+        return self._articles
 
     def latest(self) -> Article | None:
         """The newest article."""

@@ -60,8 +60,8 @@ def _open(link: Link, update: Update, context: Context) -> View | None:
         if link.view == "list":
             library = context.bot_data.library
             assert library is not None
-            articles = [entry.article for entry in library.entries()]
-            return views.article_list(articles, lang, int(link.arg or "1"), article.id)
+            listed = [entry.article for entry in library.entries()]
+            return views.article_list(listed, lang, int(link.arg or "1"), article.id)
     except (IndexError, ValueError):
         return None
     return None
@@ -101,9 +101,9 @@ async def full(update: Update, context: Context) -> None:
         await _reply(update, views.full_page(article, lang, int(arg)))
 
 
-def _library_articles(context: Context) -> list[Article]:
+def _library_articles(context: Context) -> tuple[Article, ...]:
     library = context.bot_data.library
-    return [entry.article for entry in library.entries()] if library is not None else []
+    return library.articles() if library is not None else ()
 
 
 async def quotes(update: Update, context: Context) -> None:
