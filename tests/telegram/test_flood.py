@@ -8,13 +8,13 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import RetryAfter
 
 from bot.article import Article
 from bot.i18n import t
 from bot.telegram.app import build_application, post_init, post_shutdown
-from bot.telegram.flood import FloodGate, Verdict
+from bot.telegram.flood import FloodGate, Verdict, addressed_to_bot
 from bot.telegram.ratelimit import ChatRateLimiter
 from tests.botapi.fake import FakeBotAPI
 from tests.botapi.memory import InMemoryRequest
@@ -139,3 +139,15 @@ async def test_a_429_pauses_only_its_own_chat() -> None:
     assert max(others) < 0.5  # not held by chat 1's pause
     assert await first >= 1.0  # chat 1 itself waited and was sent again
     assert [chat for chat, _ in calls].count(1) == 2
+
+
+async def test_only_updates_for_the_bot_count_against_a_group_budget(fake_api: FakeBotAPI, fake_bot: Bot) -> None:
+    def update(text: str, chat_type: str = "supergroup") -> Update:
+        chat_id = GROUP if chat_type != "private" else None
+        return Update.de_json(fake_api.message_update(text, chat_id=chat_id, chat_type=chat_type), fake_bot)
+
+    assert addressed_to_bot(update(f"/summary@{fake_api.username}"))
+    assert addressed_to_bot(update("/summary"))
+    assert not addressed_to_bot(update("/start@some_other_bot"))  # another bot's command in the same group
+    assert not addressed_to_bot(update("just talking"))  # the members' own conversation
+    assert addressed_to_bot(update("hello", chat_type="private"))
