@@ -1,12 +1,14 @@
 """Outgoing requests at Telegram's pace, where one chat's wait never holds another chat's answer.
 
 Telegram allows about 30 messages a second overall, one a second in a chat and 20 a minute in a
-group or channel, counted over any window of that length. :class:`ChatRateLimiter` spaces the
-messages of each kind evenly, a hair over the exact interval (aiolimiter buckets of one, the
-library PTB's own limiter uses): a bucket as large as the limit would let twice the limit through
-in one window, which Telegram answers with 429. A group at its limit waits alone. When Telegram
-still answers 429, only that chat pauses for ``retry_after`` and the request is tried again;
-PTB's ``AIORateLimiter`` pauses every request of the bot instead.
+group or channel, counted over any window of that length. :class:`ChatRateLimiter` keeps a
+sliding window of each kind (overall, per chat, per group): a burst up to the limit goes at once,
+the next message waits until the oldest one leaves the window. A leaky bucket as large as the
+limit (PTB's ``AIORateLimiter``, aiolimiter) lets up to twice the limit into one window, which
+Telegram answers with 429. A group at its limit waits alone. When Telegram still answers 429,
+only that chat pauses for ``retry_after`` and the request is tried again; ``AIORateLimiter``
+pauses every request of the bot instead. The windows are counted here because no rate-limiting
+library at hand waits on a sliding window.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Coroutine
+from types import TracebackType
 from typing import Any
 
-from aiolimiter import AsyncLimiter
 from telegram.constants import FloodLimit
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
@@ -26,8 +29,8 @@ from telegram.ext import BaseRateLimiter
 log = logging.getLogger(__name__)
 
 _MESSAGE_ENDPOINTS = ("copyMessage", "copyMessages", "forwardMessage", "forwardMessages")
-_PRUNE_ABOVE = 1024  # per-chat buckets kept before idle ones are dropped
-_MARGIN = 1.001  # a hair over the exact spacing, so no window ever holds one message too many
+_PRUNE_ABOVE = 1024  # per-chat windows kept before idle ones are dropped
+_MARGIN = 1.02  # windows a little longer than Telegram's, so a request that arrives late never makes one too many
 
 JSON = bool | dict[str, Any] | list[dict[str, Any]]
 
@@ -47,12 +50,12 @@ class ChatRateLimiter(BaseRateLimiter[int]):
         group_per_minute: float = FloodLimit.MESSAGES_PER_MINUTE_PER_GROUP,
         max_retries: int = 2,
     ) -> None:
-        self._overall = _spaced(1 / overall_per_second)
-        self._chat_interval = 1 / chat_per_second
-        self._group_interval = 60 / group_per_minute
+        self._overall = SlidingWindow(overall_per_second, 1)
+        self._chat_rate = chat_per_second
+        self._group_rate = group_per_minute
         self._max_retries = max_retries
-        self._chats: dict[int | str, AsyncLimiter] = {}
-        self._groups: dict[int | str, AsyncLimiter] = {}
+        self._chats: dict[int | str, SlidingWindow] = {}
+        self._groups: dict[int | str, SlidingWindow] = {}
         self._paused_until: dict[int | str, float] = {}
 
     async def initialize(self) -> None:
@@ -80,8 +83,8 @@ class ChatRateLimiter(BaseRateLimiter[int]):
                     if chat is not None:
                         if _makes_a_message(endpoint):
                             if _is_group(chat):  # the slowest bucket first: waiting there holds nothing else
-                                await stack.enter_async_context(self._bucket(self._groups, chat, self._group_interval))
-                            await stack.enter_async_context(self._bucket(self._chats, chat, self._chat_interval))
+                                await stack.enter_async_context(self._window(self._groups, chat, self._group_rate, 60))
+                            await stack.enter_async_context(self._window(self._chats, chat, self._chat_rate, 1))
                         await stack.enter_async_context(self._overall)
                     return await callback(*args, **kwargs)
             except RetryAfter as exc:
@@ -108,19 +111,44 @@ class ChatRateLimiter(BaseRateLimiter[int]):
             del self._paused_until[chat]
 
     @staticmethod
-    def _bucket(buckets: dict[int | str, AsyncLimiter], chat: int | str, interval: float) -> AsyncLimiter:
-        if len(buckets) > _PRUNE_ABOVE:  # forget the chats whose bucket is empty again
-            for key, bucket in list(buckets.items()):
-                if key != chat and bucket.has_capacity(bucket.max_rate):
-                    del buckets[key]
-        if chat not in buckets:
-            buckets[chat] = _spaced(interval)
-        return buckets[chat]
+    def _window(windows: dict[int | str, SlidingWindow], chat: int | str, limit: float, period: float) -> SlidingWindow:
+        if len(windows) > _PRUNE_ABOVE:  # forget the chats whose window is empty again
+            for key, window in list(windows.items()):
+                if key != chat and window.idle():
+                    del windows[key]
+        if chat not in windows:
+            windows[chat] = SlidingWindow(limit, period)
+        return windows[chat]
 
 
-def _spaced(interval: float) -> AsyncLimiter:
-    """A bucket of one that lets a message through every ``interval`` seconds (and a hair)."""
-    return AsyncLimiter(1, interval * _MARGIN)
+class SlidingWindow:
+    """``async with window:`` lets at most ``limit`` entries in within any ``period`` seconds (and a little)."""
+
+    def __init__(self, limit: float, period: float) -> None:
+        self.limit = max(1, int(limit))
+        self.period = period * _MARGIN
+        self._times: deque[float] = deque()
+        self._turn = asyncio.Lock()  # waiters go in the order they came
+
+    def idle(self) -> bool:
+        """Whether the window is empty (nothing entered in the last period)."""
+        return not self._times or time.monotonic() - self._times[-1] >= self.period
+
+    async def __aenter__(self) -> None:
+        async with self._turn:
+            while True:
+                now = time.monotonic()
+                while self._times and now - self._times[0] >= self.period:
+                    self._times.popleft()
+                if len(self._times) < self.limit:
+                    self._times.append(now)
+                    return
+                await asyncio.sleep(self.period - (now - self._times[0]))
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        return None
 
 
 def _chat_key(chat_id: object) -> int | str | None:

@@ -40,14 +40,14 @@ async def until(condition: Callable[[], Any], timeout: float) -> bool:
 
 
 async def test_a_flooding_group_does_not_hold_a_private_answer(fake_api: FakeBotAPI, article: Article) -> None:
-    """40 × /summary@bot in a supergroup, then a private /summary: answered at once, the group with less."""
-    fake_api.enable_rate_limits(per_chat_per_second=FAST, group_per_minute=FAST * 60)
+    """40 × /summary@bot in a supergroup, then a private /summary: answered at once, under Telegram's limits.
+
+    The group's answers go out one a second (Telegram's limit in a chat); stopping drops those still
+    queued. The budget and the notice are checked with the limiter off in tests/fuzz/test_flood.py.
+    """
+    fake_api.enable_rate_limits()
     app = build_application(
-        make_settings(fake_api),
-        article,
-        request=InMemoryRequest(fake_api),
-        get_updates_request=InMemoryRequest(fake_api),
-        rate_limiter=fast_limiter(),
+        make_settings(fake_api), article, request=InMemoryRequest(fake_api), get_updates_request=InMemoryRequest(fake_api)
     )
     async with app:
         await post_init(app)
@@ -60,16 +60,15 @@ async def test_a_flooding_group_does_not_hold_a_private_answer(fake_api: FakeBot
                 await app.update_queue.put(Update.de_json(raw, app.bot))
             await app.update_queue.put(Update.de_json(fake_api.message_update("/summary", user_id=5), app.bot))
             assert await until(lambda: fake_api.sent_texts(5), timeout=3), "the private /summary waited for the group"
-            assert len(fake_api.sent_texts(GROUP)) < 20  # answered while the group's answers still go out
-            assert await until(lambda: len(fake_api.sent_texts(GROUP)) >= 20, timeout=10)
-            await asyncio.sleep(0.3)  # nothing more comes: the other 20 are silenced
+            assert len(fake_api.sent_texts(GROUP)) < 5  # answered while the group's answers still go out
         finally:
+            stopping = time.monotonic()
             await app.stop()
+            stop_seconds = time.monotonic() - stopping
             await post_shutdown(app)
-    group = fake_api.sent_texts(GROUP)
-    assert len(group) == 20 and group[-1] == t("ar", "slow_down")
-    assert all(text.startswith("ملخص الخبر") for text in group[:-1])
+    assert stop_seconds < 5  # the group's queued answers do not hold up the stop
     assert fake_api.sent_texts(5)[0].startswith("ملخص الخبر")
+    assert all(text.startswith("ملخص الخبر") for text in fake_api.sent_texts(GROUP))
     assert fake_api.rate_stats.rejected_429 == 0
 
 
