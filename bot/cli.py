@@ -19,6 +19,7 @@ from bot.article.model import Article
 from bot.article.worker import ParseWorker
 from bot.errors import BotError
 from bot.library import Library
+from bot.logs import redact
 from bot.settings import Settings
 
 NO_TOKEN = (
@@ -148,8 +149,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: Telegram rejected the bot token; check BOT_TOKEN (see .env.example)", file=sys.stderr)
         return 2
     except TelegramError as exc:
-        secret = settings.token.get_secret_value() if settings is not None and settings.token else ""
-        message = exc.message.replace(secret, "[token]") if secret else exc.message
+        token = settings.token.get_secret_value() if settings is not None and settings.token else None
+        hook = settings.webhook_secret if settings is not None else None
+        message = redact(exc.message, token, [hook.get_secret_value()] if hook else [])
         print(f"error: Telegram could not be reached or refused: {message}", file=sys.stderr)
         return 2
     except BotError as exc:
