@@ -157,16 +157,16 @@ class Library:
         read at the next scan.
         """
         changes, todo = self._scan()
-        reordered = time.monotonic()
+        reordered, unserved = time.monotonic(), False
         for done, (slot, path, stamp) in enumerate(todo):
             if not keep_going():
                 return self._stopped(changes, len(todo) - done)
-            if time.monotonic() - reordered >= REORDER_SECONDS or not self._order[0]:
-                self._reorder()  # what is loaded so far is served while the rest loads
-                reordered = time.monotonic()
             loading = asyncio.ensure_future(worker.load(path, roots=self._roots))
             while not loading.done():
-                await asyncio.wait({loading}, timeout=0.5)
+                await asyncio.wait({loading}, timeout=REORDER_SECONDS if unserved else 0.5)
+                if not loading.done() and unserved:  # this one takes a while: serve what is loaded meanwhile
+                    self._reorder()
+                    reordered, unserved = time.monotonic(), False
                 if not loading.done() and not keep_going():
                     loading.cancel()  # kills a parsing child
                     with contextlib.suppress(asyncio.CancelledError):
@@ -175,10 +175,14 @@ class Library:
             exc = loading.exception()
             if exc is None:
                 self._loaded(slot, stamp, loading.result(), changes)
+                unserved = True
             elif isinstance(exc, Exception):
                 self._failed(slot, stamp, exc, changes)
             else:
                 raise exc
+            if unserved and (time.monotonic() - reordered >= REORDER_SECONDS or not self._order[0]):
+                self._reorder()  # at most a few times a second: each article is served as soon as it is parsed
+                reordered, unserved = time.monotonic(), False
         self._reorder()
         self.scanned = True
         return changes
