@@ -60,7 +60,7 @@ def read_article_file(
         raise SourceError(name, "a symbolic link to a file outside the library folder")
     try:
         _refuse_special(name, os.stat(target).st_mode)  # a socket cannot even be opened: say what it is
-        fd = os.open(target, _OPEN_FLAGS | (_NOFOLLOW if link else 0))
+        fd = os.open(target, _OPEN_FLAGS | _NOFOLLOW)  # a link swapped in meanwhile is refused, not followed
     except FileNotFoundError:
         raise SourceError(name, "no such file") from None
     except OSError as exc:
