@@ -188,9 +188,9 @@ class Library:
         return changes
 
     @property
-    def _roots(self) -> list[Path]:
+    def _roots(self) -> list[Path] | None:
         """Where a symbolic link in the folder may point: into the folder itself."""
-        return [self.folder] if self.folder is not None else []
+        return [self.folder] if self.folder is not None else None
 
     def _stopped(self, changes: Changes, left: int) -> Changes:
         log.info("library: stopping; %d file(s) left for the next scan", left)
