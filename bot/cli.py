@@ -20,6 +20,7 @@ from bot.article.model import Article
 from bot.article.worker import ParseWorker
 from bot.errors import BotError
 from bot.library import Library
+from bot.logs import redact
 from bot.preview import PREVIEW_VIEWS
 from bot.settings import Settings, describe_error, unknown_variables
 
@@ -81,6 +82,7 @@ def _article(settings: Settings, path: str | None = None) -> Article:
         settings.cache_dir,
         max_summary_sentences=settings.summary_max_sentences,
         max_summary_chars=settings.summary_max_chars,
+        max_bytes=settings.max_article_bytes,
     )
 
 
@@ -103,6 +105,7 @@ def _library(settings: Settings, *, background: bool = False) -> Library:
             settings.cache_dir,
             max_summary_sentences=settings.summary_max_sentences,
             max_summary_chars=settings.summary_max_chars,
+            max_bytes=settings.max_article_bytes,
         )
         article = worker.quick(settings.article_path)  # a missing or unreadable file fails here, at once
         if article is not None:
@@ -115,6 +118,7 @@ def _library(settings: Settings, *, background: bool = False) -> Library:
         max_summary_sentences=settings.summary_max_sentences,
         max_summary_chars=settings.summary_max_chars,
         cache_dir=settings.cache_dir,
+        max_bytes=settings.max_article_bytes,
     )
     if not background:  # the running bot reads the folder itself, in the background
         library.refresh()
@@ -224,15 +228,17 @@ def _main(argv: Sequence[str] | None) -> int:
         from bot.logs import setup_logging
         from bot.telegram.app import run
 
-        setup_logging(settings.log_level, settings.token.get_secret_value())
+        webhook_secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        setup_logging(settings.log_level, settings.token.get_secret_value(), webhook_secret)
         run(settings, _library(settings, background=True))
         return 0
     except InvalidToken:  # PTB's message holds the token itself: never print it
         print("error: Telegram rejected the bot token; check BOT_TOKEN (see .env.example)", file=sys.stderr)
         return 2
     except TelegramError as exc:
-        secret = settings.token.get_secret_value() if settings is not None and settings.token else ""
-        message = exc.message.replace(secret, "[token]") if secret else exc.message
+        token = settings.token.get_secret_value() if settings is not None and settings.token else None
+        hook = settings.webhook_secret if settings is not None else None
+        message = redact(exc.message, token, [hook.get_secret_value()] if hook else [])
         print(f"error: Telegram could not be reached or refused: {message}", file=sys.stderr)
         return 2
     except BotError as exc:

@@ -12,6 +12,7 @@
     ├── WorkerError               the process parsing a large article stopped (killed, crashed)
     ├── FetchError                a page or feed could not be fetched or read (HTTP error, timeout,
     │                             too large, not HTML, unparsable feed): tried again later
+    ├── StoppedError              a read or parse abandoned because the bot is stopping
     ├── ConfigError               settings missing or invalid (no token, bad mode...)
     └── StoreError                the persistent store failed or has an unknown schema
 
@@ -67,6 +68,10 @@ class WorkerError(BotError):
 
     Not an :class:`ArticleError`: the file may be fine, so a library tries it again later.
     """
+
+
+class StoppedError(BotError):
+    """A read or parse given up because the bot is stopping; nothing is wrong with the file."""
 
 
 class ConfigError(BotError):

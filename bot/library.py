@@ -1,7 +1,10 @@
 """A library of articles: a folder of raw text, HTML pages or JSON files, or the bundled article.
 
-Files are parsed once (again only when their size or modification time changes). A broken file
-is recorded in :attr:`Library.broken` and skipped; it never stops the others. Every version of
+Files are parsed once (again only when their size or modification time changes). After the first
+scan, a new or changed file is loaded only once it is stable: the same size and modification time
+at two scans in a row, so a file still being written is not news. A broken file is recorded in
+:attr:`Library.broken` and skipped; it never stops the others. The first scan reads small files
+first and serves each article as soon as it is parsed. Every version of
 an article seen while running stays reachable by its id, so buttons on old messages keep
 working.
 """
@@ -21,6 +24,7 @@ from pathlib import Path
 
 from bot.article import Article
 from bot.article.cache import load_article_cached
+from bot.article.files import DEFAULT_MAX_BYTES
 from bot.article.search import SearchIndex
 from bot.article.worker import ParseWorker
 from bot.errors import ArticleError, BotError
@@ -29,6 +33,7 @@ log = logging.getLogger(__name__)
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".json")
 RETRY_SECONDS = 300  # after a failure that is not the file's fault
+REORDER_SECONDS = 0.25  # during a scan, how often the articles loaded so far are put in order and served
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -69,9 +74,12 @@ class Library:
         max_summary_sentences: int = 3,
         max_summary_chars: int = 700,
         cache_dir: Path | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         self.folder = folder
         self.cache_dir = cache_dir
+        self.max_bytes = max_bytes
+        """Files larger than this are broken, never read (``BOT_MAX_ARTICLE_BYTES``)."""
         self.max_summary_sentences = max_summary_sentences
         self.max_summary_chars = max_summary_chars
         self._entries: dict[str, Entry] = {}
@@ -79,12 +87,14 @@ class Library:
         self._index = SearchIndex()
         self._unindexed: deque[Article] = deque()
         self._indexing = threading.Lock()  # the index may be built in a thread while the bot searches
+        self._articles: tuple[Article, ...] = ()  # newest first: one tuple per version, so views cache by it
         self._order: tuple[list[Entry], dict[str, int]] = ([], {})
         """Entries newest first, and each current article id's place in them: one attribute, replaced
         whole, so a search running in a thread never pairs one scan's order with another's ranks."""
         self.broken: dict[str, str] = {}
         self._broken_stamp: dict[str, tuple[int, int]] = {}
         self._retry_at: dict[str, tuple[tuple[int, int], float]] = {}  # failures that may pass: when to try again
+        self._seen: dict[str, tuple[int, int]] = {}  # each file's stamp at the last scan: stable when unchanged
         self.waiting: dict[str, Path] = {}
         """Slots whose article is still being loaded (a large single article at start-up)."""
         self.scanned = folder is None
@@ -140,6 +150,8 @@ class Library:
                     self.cache_dir,
                     max_summary_sentences=self.max_summary_sentences,
                     max_summary_chars=self.max_summary_chars,
+                    max_bytes=self.max_bytes,
+                    roots=self._roots,
                 )
             except Exception as exc:
                 self._failed(slot, stamp, exc, changes)
@@ -157,12 +169,16 @@ class Library:
         read at the next scan.
         """
         changes, todo = self._scan()
+        reordered, unserved = time.monotonic(), False
         for done, (slot, path, stamp) in enumerate(todo):
             if not keep_going():
                 return self._stopped(changes, len(todo) - done)
-            loading = asyncio.ensure_future(worker.load(path))
+            loading = asyncio.ensure_future(worker.load(path, roots=self._roots))
             while not loading.done():
-                await asyncio.wait({loading}, timeout=0.5)
+                await asyncio.wait({loading}, timeout=REORDER_SECONDS if unserved else 0.5)
+                if not loading.done() and unserved:  # this one takes a while: serve what is loaded meanwhile
+                    self._reorder()
+                    reordered, unserved = time.monotonic(), False
                 if not loading.done() and not keep_going():
                     loading.cancel()  # kills a parsing child
                     with contextlib.suppress(asyncio.CancelledError):
@@ -171,13 +187,22 @@ class Library:
             exc = loading.exception()
             if exc is None:
                 self._loaded(slot, stamp, loading.result(), changes)
+                unserved = True
             elif isinstance(exc, Exception):
                 self._failed(slot, stamp, exc, changes)
             else:
                 raise exc
+            if unserved and (time.monotonic() - reordered >= REORDER_SECONDS or not self._order[0]):
+                self._reorder()  # at most a few times a second: each article is served as soon as it is parsed
+                reordered, unserved = time.monotonic(), False
         self._reorder()
         self.scanned = True
         return changes
+
+    @property
+    def _roots(self) -> list[Path] | None:
+        """Where a symbolic link in the folder may point: into the folder itself."""
+        return [self.folder] if self.folder is not None else None
 
     def _stopped(self, changes: Changes, left: int) -> Changes:
         log.info("library: stopping; %d file(s) left for the next scan", left)
@@ -191,23 +216,27 @@ class Library:
         todo: list[tuple[str, Path, tuple[int, int]]] = []
         if self.folder is None:
             return changes, todo
-        seen: set[str] = set()
+        seen: dict[str, tuple[int, int]] = {}
         for path in sorted(self._files()):
             slot = path.name
-            seen.add(slot)
             try:
                 stat = path.stat()
             except OSError as exc:
+                seen[slot] = (0, 0)
                 self._break(slot, f"cannot read the file ({exc.strerror or exc})", changes)
                 continue
-            stamp = (stat.st_mtime_ns, stat.st_size)
+            stamp = seen[slot] = (stat.st_mtime_ns, stat.st_size)
             known = self._entries.get(slot)
             if (known and (known.mtime_ns, known.size) == stamp) or self._broken_stamp.get(slot) == stamp:
                 continue
             retry = self._retry_at.get(slot)
             if retry is not None and retry[0] == stamp and time.monotonic() < retry[1]:
                 continue
+            if self.scanned and self._seen.get(slot) != stamp:
+                continue  # new or changed since the last scan: maybe still being written, loaded once stable
             todo.append((slot, path, stamp))
+        self._seen = seen
+        todo.sort(key=lambda item: item[2][1])  # small files first: a huge one holds up no other
         for slot in [s for s in self._entries if s not in seen and s not in self._added]:
             del self._entries[slot]
             changes.removed.append(slot)
@@ -265,6 +294,9 @@ class Library:
 
     def _reorder(self) -> None:
         ordered = sorted(self._entries.values(), key=lambda e: e.sort_key, reverse=True)
+        articles = tuple(entry.article for entry in ordered)
+        if articles != self._articles:  # the same articles keep the same tuple: the views' caches still hold
+            self._articles = articles
         self._order = (ordered, {entry.article.id: i for i, entry in enumerate(ordered)})
 
     # reading ---------------------------------------------------------------------------
@@ -275,6 +307,10 @@ class Library:
     def entries(self) -> list[Entry]:
         """Current articles, newest first."""
         return list(self._order[0])
+
+    def articles(self) -> tuple[Article, ...]:
+        """Current articles, newest first: the same tuple until the library changes."""
+        return self._articles
 
     def latest(self) -> Article | None:
         """The newest article."""

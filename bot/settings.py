@@ -146,6 +146,9 @@ class Settings(BaseSettings):
                 if not isinstance(url, str) or not url.startswith(("http://", "https://")) or " " in url:
                     raise ValueError(f"not a feed address (http:// or https://): {url!r}")
         return value
+    max_article_bytes: int = Field(
+        default=20 * 1024 * 1024, ge=1, description="article files larger than this are refused, never read"
+    )
 
     @property
     def article_slot(self) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from bot.article.model import Article
@@ -41,6 +42,7 @@ def test_folder_new_changed_removed_and_broken(tmp_path: Path) -> None:
 
     old_id = library.entries()[1].article.id
     write(tmp_path / "a.txt", BUNDLED.replace("123 قتيلا", "130 قتيلا"), mtime=2_000_000_000_000_000_000)
+    assert library.refresh().changed == []  # seen changed once: loaded when the next scan finds it the same
     changed = library.refresh()
     assert [e.slot for e in changed.changed] == ["a.txt"]
     assert library.get(old_id) is not None  # old buttons keep working
@@ -132,7 +134,7 @@ class _Stuck(ParseWorker):
         super().__init__(None)
         self.cancelled = False
 
-    async def load(self, path: Path | str | None) -> Article:
+    async def load(self, path: Path | str | None, *, roots: Sequence[Path] | None = None) -> Article:
         try:
             await asyncio.sleep(3600)
         except asyncio.CancelledError:
@@ -158,11 +160,11 @@ class _Flaky(ParseWorker):
         super().__init__(None)
         self.calls = 0
 
-    async def load(self, path: Path | str | None) -> Article:
+    async def load(self, path: Path | str | None, *, roots: Sequence[Path] | None = None) -> Article:
         self.calls += 1
         if self.calls == 1:
             raise WorkerError(f"{path}: the parsing process stopped (Killed)")
-        return await super().load(path)
+        return await super().load(path, roots=roots)
 
 
 async def test_a_killed_parse_is_tried_again_after_a_pause(tmp_path: Path) -> None:
@@ -177,3 +179,90 @@ async def test_a_killed_parse_is_tried_again_after_a_pause(tmp_path: Path) -> No
     library._retry_at["a.txt"] = (library._retry_at["a.txt"][0], 0.0)  # as if RETRY_SECONDS had passed
     again = await library.refresh_async(worker)
     assert worker.calls == 2 and len(again.new) == 1 and not library.broken
+
+
+def hostile_folder(folder: Path, outside: Path) -> None:
+    """A good article beside a FIFO, links to /dev/zero and out of the folder, a huge sparse file, a folder."""
+    folder.mkdir(exist_ok=True)
+    write(folder / "good.txt", BUNDLED)
+    os.mkfifo(folder / "fifo.txt")
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    outside.write_text(OTHER_OUTLET, "utf-8")
+    (folder / "outside.txt").symlink_to(outside)
+    with (folder / "huge.txt").open("wb") as out:
+        out.truncate(30 * 1024 * 1024)
+    (folder / "folder.txt").mkdir()
+
+
+async def test_hostile_files_are_broken_and_never_block_a_scan(tmp_path: Path) -> None:
+    folder = tmp_path / "library"
+    hostile_folder(folder, tmp_path / "outside.txt")
+    library = Library(folder, max_bytes=20 * 1024 * 1024)
+    try:
+        changes = await asyncio.wait_for(library.refresh_async(ParseWorker(None)), timeout=20)
+    finally:
+        with open(os.open(folder / "fifo.txt", os.O_RDWR | os.O_NONBLOCK), "wb"):  # frees a blocked reader, if any
+            pass
+    assert [e.slot for e in changes.new] == ["good.txt"]
+    assert "FIFO" in library.broken["fifo.txt"]
+    assert "outside the library folder" in library.broken["zero.txt"]
+    assert "outside the library folder" in library.broken["outside.txt"]
+    assert "BOT_MAX_ARTICLE_BYTES" in library.broken["huge.txt"]
+    assert "directory" in library.broken["folder.txt"]
+    again = library.refresh()  # the same files again: still broken, never read, nothing new
+    assert again.new == [] and set(library.broken) == {"fifo.txt", "zero.txt", "outside.txt", "huge.txt", "folder.txt"}
+
+
+def test_a_half_written_file_is_news_only_once_it_is_stable(tmp_path: Path) -> None:
+    """A new or changed file is loaded once its size and time are the same at two scans in a row."""
+    write(tmp_path / "a.txt", BUNDLED)
+    library = Library(tmp_path)
+    assert [e.slot for e in library.refresh().new] == ["a.txt"]  # the first scan: files already there
+    write(tmp_path / "b.txt", OTHER_OUTLET[: len(OTHER_OUTLET) // 2], mtime=1_900_000_000_000_000_000)
+    assert library.refresh().new == []  # seen once: it may still be being written
+    write(tmp_path / "b.txt", OTHER_OUTLET, mtime=1_900_000_001_000_000_000)  # the writer goes on
+    assert library.refresh().new == []
+    stable = library.refresh()
+    assert [e.slot for e in stable.new] == ["b.txt"] and len(library) == 2
+    assert stable.new[0].article.paragraphs[-1] in OTHER_OUTLET.splitlines()[-3:]  # the whole file, not half
+
+    write(tmp_path / "a.txt", BUNDLED.replace("123 قتيلا", "130 قتيلا"), mtime=1_900_000_002_000_000_000)
+    assert library.refresh().changed == []
+    assert [e.slot for e in library.refresh().changed] == ["a.txt"]
+
+
+class _SlowForBigFiles(ParseWorker):
+    """A real worker that holds the load of any file over 100 KB until the test opens the gate."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.gate = asyncio.Event()
+        self.waiting = asyncio.Event()
+
+    async def load(self, path: Path | str | None, *, roots: Sequence[Path] | None = None) -> Article:
+        if path is not None and Path(path).stat().st_size > 100_000:
+            self.waiting.set()
+            await self.gate.wait()
+        return await super().load(path, roots=roots)
+
+
+async def test_the_first_scan_serves_each_article_as_soon_as_it_is_parsed(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    write(folder / "a-big.txt", "\n".join([BUNDLED] * 40))  # first by name, and slow to parse
+    write(folder / "b-small.txt", OTHER_OUTLET)
+    write(folder / "c-small.txt", BUNDLED.replace("الحسكة", "القامشلي"))
+    library, worker = Library(folder), _SlowForBigFiles()
+    scan = asyncio.ensure_future(library.refresh_async(worker))
+    try:
+        await asyncio.wait_for(worker.waiting.wait(), timeout=10)
+        for _ in range(300):  # both small ones are served while the big file parses
+            if len(library.entries()) == 2:
+                break
+            await asyncio.sleep(0.01)
+        assert sorted(entry.slot for entry in library.entries()) == ["b-small.txt", "c-small.txt"]
+        assert library.latest() is not None and library.loading
+    finally:
+        worker.gate.set()
+        changes = await asyncio.wait_for(scan, timeout=30)
+    assert len(changes.new) == 3 and len(library) == 3 and not library.loading

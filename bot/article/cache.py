@@ -25,7 +25,9 @@ import logging
 import os
 import re
 import tempfile
+import threading
 import time
+from collections.abc import Sequence
 from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
@@ -33,9 +35,10 @@ from typing import BinaryIO, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
+from bot.article.files import DEFAULT_MAX_BYTES, read_article_file
 from bot.article.load import DEFAULT_ARTICLE, parse_bytes
 from bot.article.model import Article, Statement
-from bot.errors import ArticleError, SourceError
+from bot.errors import ArticleError
 
 log = logging.getLogger(__name__)
 
@@ -67,17 +70,16 @@ def parser_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def read_source(path: Path | str | None) -> tuple[Path, bytes]:
-    """The article file (the bundled one for ``None``) and its bytes; :class:`SourceError` when unreadable."""
+def read_source(
+    path: Path | str | None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    roots: Sequence[Path] | None = None,
+    stop: threading.Event | None = None,
+) -> tuple[Path, bytes]:
+    """The article file (the bundled one for ``None``) and its bytes, read by :func:`read_article_file`."""
     file = Path(path) if path is not None else DEFAULT_ARTICLE
-    if not file.exists():
-        raise SourceError(str(file), "no such file")
-    if file.is_dir():
-        raise SourceError(str(file), "this is a directory, not an article file")
-    try:
-        return file, file.read_bytes()
-    except OSError as exc:
-        raise SourceError(str(file), f"cannot read the file ({exc.strerror or exc})") from None
+    return file, read_article_file(file, max_bytes=max_bytes, roots=roots, stop=stop)
 
 
 def entry_for(data: bytes, cache_dir: Path | None, max_summary_sentences: int, max_summary_chars: int) -> Path | None:
@@ -213,9 +215,13 @@ def load_article_cached(
     *,
     max_summary_sentences: int = 3,
     max_summary_chars: int = 700,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    roots: Sequence[Path] | None = None,
 ) -> Article:
     """Like :func:`bot.article.load_article`, through the cache in ``cache_dir`` when one is given."""
-    article = load_through_cache(path, cache_dir, max_summary_sentences, max_summary_chars)[1]
+    article = load_through_cache(
+        path, cache_dir, max_summary_sentences, max_summary_chars, max_bytes=max_bytes, roots=roots
+    )[1]
     assert article is not None  # no size limit: parsed here when not cached
     return article
 
@@ -227,12 +233,16 @@ def load_through_cache(
     max_summary_chars: int,
     *,
     parse_up_to: int | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    roots: Sequence[Path] | None = None,
+    stop: threading.Event | None = None,
 ) -> tuple[Path, Article | None]:
     """The file and its article: from the cache, else parsed here (and cached) unless larger than ``parse_up_to``.
 
-    ``None`` for an uncached file over the limit, which the caller parses elsewhere.
+    ``None`` for an uncached file over the limit, which the caller parses elsewhere. ``max_bytes``,
+    ``roots`` and ``stop`` go to :func:`read_source`.
     """
-    file, data = read_source(path)
+    file, data = read_source(path, max_bytes=max_bytes, roots=roots, stop=stop)
     entry = entry_for(data, cache_dir, max_summary_sentences, max_summary_chars)
     if parse_up_to is not None and len(data) > parse_up_to:
         del data  # only its digest was needed: keep it out of memory while the cache entry loads

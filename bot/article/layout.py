@@ -23,7 +23,11 @@ from bot.article.lexicon import contains_phrase
 from bot.errors import NoBodyError
 
 _SPACES = re.compile(r"[\s\u00a0\u200b\u200c\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]+")
-_URLISH = re.compile(r"https?://|www\.|\.(?:php|aspx?|html?|jsp)\b|\?\w+=|^[\w./-]*/[\w./-]*$|\w+\.\w+\?", re.I)
+# URL marks: each alternative starts at a fixed character (":", ".", "?") or a fixed word, and the runs
+# of word characters it scans follow that character, so a search is linear even in one very long word
+# (``\w+\.\w+\?`` tried every start inside the word: quadratic, 63 s for a 255 KB word).
+_URL_MARKS = re.compile(r"https?://|www\.|\.(?:php|aspx?|html?|jsp)\b|\?\w+=|(?<=\w)\.\w+\?", re.I)
+_PATH_CHARS = re.compile(r"[\w./-]*")
 _DATELINE = re.compile(r"^(?P<place>[^\d\W][\w\s()]{1,30}?)\s*[-–—/|:]\s*(?P<agency>\(?[^\W\d][\w\s\"«»()]{0,30}?\)?)$")
 _INLINE_DATELINE = re.compile(  # ``القاهرة (رويترز) - قال…`` / ``دمشق - «سانا»: أعلنت…`` / ``دبي، الإمارات (CNN) -- …``
     r"^(?P<place>[^\W\d][\w]+(?: [\w]+)?(?:، [^\W\d]\w+(?: \w+){0,2})?)\s*(?:[(«\"](?P<agency>[^)»\"]{2,30})[)»\"]\s*"
@@ -137,7 +141,7 @@ def is_headline(line: str) -> bool:
     return (
         3 <= n_words <= 30
         and arabic_ratio(line) >= 0.6
-        and not _URLISH.search(line)
+        and not _urlish(line)
         and not dates.looks_like_date_line(line)
         and _dateline(line) is None
         and not line.endswith((".", ":", "،"))
@@ -219,12 +223,17 @@ def _is_related(line: str) -> bool:
     return any(contains_phrase(words, label) == 0 for label in lexicon.page().related_labels)
 
 
+def _urlish(line: str) -> bool:
+    """A URL or path fragment: ``https://``, ``www.``, ``me_ga.php?id=1``, ``/news/2022/``."""
+    return _URL_MARKS.search(line) is not None or ("/" in line and _PATH_CHARS.fullmatch(line) is not None)
+
+
 def _is_debris(line: str) -> bool:
     if arabic_ratio(line) < 0.5:
         return True
     if _is_related(line):
         return True
-    if _URLISH.search(line) and len(line.split()) <= 3:
+    if _urlish(line) and len(line.split()) <= 3:
         return True
     if _is_promo(line):
         return True

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.article import dates
 from bot.article.decode import decode
+from bot.article.files import DEFAULT_MAX_BYTES, read_article_file
 from bot.article.layout import read_layout
 from bot.article.model import Article, Dateline, content_id
 from bot.article.page import looks_like_html, read_page
@@ -18,7 +19,6 @@ from bot.article.quotes import find_statements
 from bot.article.sources import credited_sources
 from bot.article.speakers import resolve
 from bot.article.summary import DEFAULT_MAX_CHARS, DEFAULT_MAX_SENTENCES, summarise
-from bot.errors import SourceError
 
 _JSON_START = re.compile(r'\{\s*(?:"|\}|$)')
 DEFAULT_ARTICLE = Path(__file__).resolve().parent.parent / "data" / "article.txt"
@@ -29,20 +29,13 @@ def load_article(
     *,
     max_summary_sentences: int = DEFAULT_MAX_SENTENCES,
     max_summary_chars: int = DEFAULT_MAX_CHARS,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Article:
-    """Read and parse the article at ``path`` (the bundled article when ``None``)."""
+    """Read (:func:`~bot.article.files.read_article_file`) and parse the article at ``path`` (the bundled one)."""
     file = Path(path) if path is not None else DEFAULT_ARTICLE
-    name = str(file)
-    if not file.exists():
-        raise SourceError(name, "no such file")
-    if file.is_dir():
-        raise SourceError(name, "this is a directory, not an article file")
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise SourceError(name, f"cannot read the file ({exc.strerror or exc})") from None
+    data = read_article_file(file, max_bytes=max_bytes)
     return parse_bytes(
-        data, path=name, max_summary_sentences=max_summary_sentences, max_summary_chars=max_summary_chars
+        data, path=str(file), max_summary_sentences=max_summary_sentences, max_summary_chars=max_summary_chars
     )
 
 

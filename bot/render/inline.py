@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from telegram import (
     InlineKeyboardButton,
     InlineQueryResultArticle,
+    InlineQueryResultsButton,
     InputTextMessageContent,
 )
 from telegram.constants import InlineQueryLimit, ParseMode
@@ -15,13 +14,17 @@ from bot.article.arabic import normalise
 from bot.article.model import Article
 from bot.i18n import Language, t
 from bot.render.html import esc
-from bot.render.links import Link, deep_link
+from bot.render.links import WAITING_PAYLOAD, Link, deep_link
 from bot.render.markup import NO_PREVIEW, InlineArticle, Keyboard
+from bot.render.memo import bounded, text_bytes
 from bot.render.views import heading, statement_block
 
 _DESCRIPTION = 120
 INLINE_PAGE = 10  # results per answer; Telegram asks for the next page with next_offset as the user scrolls
 INLINE_CACHE_SECONDS = 60
+INLINE_CACHE_BYTES = 32 * 1024 * 1024
+"""What the cache of inline answers may hold: about 100 answers of 50 long statements, thousands of short ones."""
+_RESULT_OVERHEAD = 2048  # the result objects and the serialised copy PTB keeps of each
 
 
 def _short(text: str, limit: int = _DESCRIPTION) -> str:
@@ -32,10 +35,32 @@ def _content(text: str) -> InputTextMessageContent:
     return InputTextMessageContent(text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
 
 
-@lru_cache(maxsize=1024)
 def inline_results(article: Article, query: str, lang: Language, username: str) -> tuple[InlineQueryResultArticle, ...]:
-    """At most 50 results matching ``query`` (all words, spelling folded): summary first, then statements."""
-    wanted = normalise(query).split()
+    """At most 50 results matching ``query`` (all words, spelling folded): summary first, then statements.
+
+    Cached by the normalised query, so the same words typed with other spaces or spellings
+    share one answer.
+    """
+    return _matching(article, normalise(query), lang, username)
+
+
+def _results_bytes(results: tuple[InlineQueryResultArticle, ...]) -> int:
+    """About the memory an answer holds: each text twice (the object and its serialised copy)."""
+    texts = (
+        text
+        for result in results
+        for text in (
+            result.title,
+            result.description or "",
+            getattr(result.input_message_content, "message_text", ""),
+        )
+    )
+    return len(results) * _RESULT_OVERHEAD + 2 * text_bytes(texts)
+
+
+@bounded(INLINE_CACHE_BYTES, _results_bytes)
+def _matching(article: Article, query: str, lang: Language, username: str) -> tuple[InlineQueryResultArticle, ...]:
+    wanted = query.split()
 
     def matches(*texts: str) -> bool:
         haystack = normalise(" ".join(texts))
@@ -79,6 +104,11 @@ def inline_results(article: Article, query: str, lang: Language, username: str) 
     for result in kept:  # serialised now, once: PTB sends a copy of each result, which keeps the dict
         result.to_dict()
     return kept
+
+
+def preparing_button(lang: Language) -> InlineQueryResultsButton:
+    """Above an empty answer while articles load: "being prepared", opening the bot's chat."""
+    return InlineQueryResultsButton(text=t(lang, "inline_preparing"), start_parameter=WAITING_PAYLOAD)
 
 
 def inline_page(

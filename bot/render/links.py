@@ -29,6 +29,8 @@ _CODES: dict[View, str] = {
 }
 _VIEWS = {code: view for view, code in _CODES.items()}
 _PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+WAITING_PAYLOAD = "wait"
+"""The ``/start`` payload of the "being prepared" button shown to inline queries while articles load."""
 _ARG = re.compile(r"^[A-Za-z0-9_.]{0,20}$")
 
 

@@ -10,7 +10,7 @@ statement number, ``list`` a page, ``quotes`` ``all.<page>`` across the library,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.article.model import Article
@@ -25,7 +25,7 @@ class Shelf:
     """Where links find their articles: any version served, by id, and the library, newest first."""
 
     article: Callable[[str], Article | None]
-    articles: Callable[[], list[Article]]
+    articles: Callable[[], Sequence[Article]]
     search: Callable[[str], list[Article]] = lambda query: []
     """The articles matching a query, best first (``Library.search``)."""
     query: Callable[[str], str | None] = lambda key: None

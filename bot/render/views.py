@@ -1,7 +1,9 @@
 """Every message the bot sends about an article, as pure functions of (article, request).
 
-Being pure, the views are cached (``lru_cache``): a page turn or a /summary costs a lookup, not
-a render. Articles are frozen and hashable, and so are views.
+Being pure, the views are cached: a page turn or a /summary costs a lookup, not a render.
+Articles are frozen and hashable (by their content id), and so are views. Caches of small views
+hold at most 256 entries; those that hold a whole article's text or statements are bounded by
+size (:mod:`bot.render.memo`), and the library's sources are grouped once per library version.
 
 Each function returns a :class:`View`: HTML text (article text escaped, our markup around
 it) and an optional inline keyboard. Lines start with a word of the UI language so Arabic
@@ -11,6 +13,7 @@ renders right to left. Lengths are checked against Telegram's limits here and on
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -28,10 +31,17 @@ from bot.render import month_names
 from bot.render.html import esc, tg_len
 from bot.render.links import Link, to_callback
 from bot.render.markup import NO_PREVIEW, SEND_OPTIONS, Keyboard, image_preview
+from bot.render.memo import bounded, text_bytes
 from bot.render.paging import paginate
 
 PAGE_BUDGET = MessageLimit.MAX_TEXT_LENGTH
 SOURCE_PAGE_BUDGET = 3000
+PAGES_CACHE_BYTES = 64 * 1024 * 1024
+"""What the caches of whole paged texts (the full text, a source's statements) may hold, each."""
+
+
+def _pages_bytes(pages: list[list[str]]) -> int:
+    return text_bytes(block for page in pages for block in page)
 
 
 @dataclass(frozen=True)
@@ -216,7 +226,7 @@ def summary(article: Article, lang: Language) -> View:
     return View(_checked(text), keyboard, lead_image(article))
 
 
-@lru_cache(maxsize=256)
+@bounded(PAGES_CACHE_BYTES, _pages_bytes)
 def full_pages(article: Article, lang: Language) -> list[list[str]]:
     """The article's paragraphs grouped into pages (plain text) that fit with the page header."""
     header = t(lang, "full_header", title=heading(article), n=999, m=999)
@@ -292,10 +302,14 @@ def statement_block(statement: Statement, lang: Language) -> str:
     return f"{t(lang, key, speaker=f'<b>{who}</b>')}\n<blockquote>{esc(words)}</blockquote>"
 
 
-@lru_cache(maxsize=256)
-def source_pages(source: Source, lang: Language) -> list[list[str]]:
-    """A source's statements, grouped into pages of rendered blocks."""
-    blocks = [statement_block(statement, lang) for _, statement in source.statements]
+@bounded(PAGES_CACHE_BYTES, _pages_bytes)
+def source_pages(article: Article, lang: Language, index: int) -> list[list[str]]:
+    """The statements of the article's source ``index``, grouped into pages of rendered blocks.
+
+    Keyed by the article (hashed by its id), not by the source, whose hash would go through
+    every statement on each call.
+    """
+    blocks = [statement_block(statement, lang) for _, statement in sources(article)[index].statements]
     pages: list[list[str]] = [[]]
     used = 0
     for block in blocks:
@@ -315,7 +329,7 @@ def source_page(article: Article, lang: Language, index: int, number: int = 1) -
     if not 0 <= index < len(groups):
         raise IndexError(index)
     source = groups[index]
-    pages = source_pages(source, lang)
+    pages = source_pages(article, lang, index)
     if not 1 <= number <= len(pages):
         raise IndexError(number)
     name = esc(source_name(source.name, source.org_id, lang))
@@ -416,7 +430,7 @@ def _short_title(title: str) -> str:
     return title if len(title) <= _BUTTON_TITLE else title[: _BUTTON_TITLE - 1].rsplit(" ", 1)[0] + "…"
 
 
-def article_list(articles: list[Article], lang: Language, number: int, latest_id: str) -> View:
+def article_list(articles: Sequence[Article], lang: Language, number: int, latest_id: str) -> View:
     """Page ``number`` of the articles (newest first), one button each; pager buttons carry the latest id."""
     total = max(1, -(-len(articles) // LIST_PAGE_SIZE))
     if not 1 <= number <= total:
@@ -464,20 +478,56 @@ class LibrarySource:
         return hashlib.sha256(self.name.encode()).hexdigest()[:8]
 
 
-def library_sources(articles: list[Article]) -> list[LibrarySource]:
-    """Statements of every article grouped by organisation; ``articles`` come newest first."""
+def library_sources(articles: Sequence[Article]) -> tuple[LibrarySource, ...]:
+    """Statements of every article grouped by organisation; ``articles`` come newest first.
+
+    Grouped once per library version: the same articles (``Library.articles()`` hands out one
+    tuple per version) find the groups made before.
+    """
+    return _library_sources(tuple(articles))
+
+
+@lru_cache(maxsize=4)
+def _library_sources(articles: tuple[Article, ...]) -> tuple[LibrarySource, ...]:
     groups: dict[str, list[tuple[Article, Statement]]] = {}
     for article in articles:
         for statement in article.statements:
             groups.setdefault(statement.org or statement.speaker, []).append((article, statement))
     ordered = sorted(groups.items(), key=lambda item: -len(item[1]))
-    return [LibrarySource(i, name, tuple(items)) for i, (name, items) in enumerate(ordered)]
+    return tuple(LibrarySource(i, name, tuple(items)) for i, (name, items) in enumerate(ordered))
 
 
 LIBRARY_MENU_PAGE = 20
 
 
-def library_quotes_menu(articles: list[Article], lang: Language, latest_id: str, number: int = 1) -> View:
+@lru_cache(maxsize=4)
+def _library_sources_by_key(articles: tuple[Article, ...]) -> dict[str, LibrarySource]:
+    return {source.key: source for source in _library_sources(articles)}
+
+
+def _library_block(article: Article, statement: Statement, lang: Language) -> str:
+    return f"{statement_block(statement, lang)}\n{t(lang, 'statement_in', title=heading(article))}"
+
+
+def _starts_bytes(starts: tuple[int, ...]) -> int:
+    return 64 + 8 * len(starts)
+
+
+@bounded(16 * 1024 * 1024, _starts_bytes)
+def _library_page_starts(articles: tuple[Article, ...], lang: Language, key: str) -> tuple[int, ...]:
+    """Where each page of a library source begins (indexes into its items): measured once, rendered per page."""
+    starts = [0]
+    used = 0
+    for number, (article, statement) in enumerate(_library_sources_by_key(articles)[key].items):
+        size = tg_len(_library_block(article, statement, lang))
+        if number > starts[-1] and used + size > SOURCE_PAGE_BUDGET:
+            starts.append(number)
+            used = 0
+        used += size + 2
+    return tuple(starts)
+
+
+def library_quotes_menu(articles: Sequence[Article], lang: Language, latest_id: str, number: int = 1) -> View:
     """Who said what across the library: page ``number`` of the sources with their counts, most quoted first."""
     groups = library_sources(articles)
     if not groups:
@@ -507,27 +557,21 @@ def library_quotes_menu(articles: list[Article], lang: Language, latest_id: str,
     return View(text, Keyboard(rows + list(pager.inline_keyboard if pager else [])))
 
 
-def library_source_page(articles: list[Article], lang: Language, key: str, number: int, latest_id: str) -> View:
+def library_source_page(
+    articles: Sequence[Article], lang: Language, key: str, number: int, latest_id: str
+) -> View:
     """Page ``number`` of one source's statements across the library, newest first, with article titles."""
-    source = next((g for g in library_sources(articles) if g.key == key), None)
+    version = tuple(articles)
+    source = _library_sources_by_key(version).get(key)
     if source is None:
         raise IndexError(key)
-    blocks = [
-        f"{statement_block(st, lang)}\n{t(lang, 'statement_in', title=heading(article))}"
-        for article, st in source.items
-    ]
-    pages: list[list[str]] = [[]]
-    used = 0
-    for block in blocks:
-        if pages[-1] and used + tg_len(block) > SOURCE_PAGE_BUDGET:
-            pages.append([])
-            used = 0
-        pages[-1].append(block)
-        used += tg_len(block) + 2
-    if not 1 <= number <= len(pages):
+    starts = _library_page_starts(version, lang, key)
+    if not 1 <= number <= len(starts):
         raise IndexError(number)
+    end = starts[number] if number < len(starts) else len(source.items)
+    blocks = [_library_block(article, st, lang) for article, st in source.items[starts[number - 1] : end]]
     name = esc(source_name(source.name, None, lang))
-    header = t(lang, "source_header", name=name, count=len(source.items), n=number, m=len(pages))
+    header = t(lang, "source_header", name=name, count=len(source.items), n=number, m=len(starts))
     back = [[_button(t(lang, "btn_back_sources"), Link("quotes", latest_id, "all"))]]
-    keyboard = _pager(latest_id, "source", number, len(pages), lang, lambda n: f"L{key}.{n}", back)
-    return View(_checked(header + "\n\n" + "\n\n".join(pages[number - 1])), keyboard)
+    keyboard = _pager(latest_id, "source", number, len(starts), lang, lambda n: f"L{key}.{n}", back)
+    return View(_checked(header + "\n\n" + "\n\n".join(blocks)), keyboard)

@@ -11,9 +11,10 @@ from telegram import Bot, BotCommand, BotCommandScopeDefault, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
+    BaseRateLimiter,
+    CallbackContext,
     CallbackQueryHandler,
     CommandHandler,
     Defaults,
@@ -38,6 +39,8 @@ from bot.store.sqlite import SqliteStore
 from bot.telegram import delivery, handlers, review, webhook
 from bot.telegram.context import CONTEXT_TYPES, BotData, Context
 from bot.telegram.feeds import start_feeds, stop_feeds
+from bot.telegram.flood import ChatOrderedProcessor
+from bot.telegram.ratelimit import ChatRateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +85,7 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
             settings.cache_dir,
             max_summary_sentences=settings.summary_max_sentences,
             max_summary_chars=settings.summary_max_chars,
+            max_bytes=settings.max_article_bytes,
         )
     store = data.store
     data.languages.update(
@@ -253,10 +257,10 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
-    rate_limiter: bool = True,
+    rate_limiter: bool | BaseRateLimiter[int] = True,
     store: Store | None = None,
 ) -> Application:  # type: ignore[type-arg]
-    """Build the bot for ``article``; tests pass an in-memory ``request``."""
+    """Build the bot for ``article``; tests pass an in-memory ``request`` (and may pass their own limiter)."""
     if settings.token is None:
         raise ConfigError("no bot token")
     builder = (
@@ -271,13 +275,23 @@ def build_application(
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)
     )
+    # updates of different chats are handled at once, a chat's own in order, a flooding chat held back
+    processor = ChatOrderedProcessor()
+    builder = builder.concurrent_updates(processor)
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
+        limiter = rate_limiter if isinstance(rate_limiter, BaseRateLimiter) else ChatRateLimiter(max_retries=2)
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     application = builder.build()
+
+    async def notice(update: Update) -> None:
+        await flood_notice(application, update)
+
+    processor.on_notice = notice
+    processor.keep_going = lambda: application.running
     data: BotData = application.bot_data
     library = source if isinstance(source, Library) else Library.of(source, settings.article_slot)
     data.library = library
@@ -285,6 +299,15 @@ def build_application(
     data.store = store
     register_handlers(application)
     return application
+
+
+async def flood_notice(application: Application, update: Update) -> None:  # type: ignore[type-arg]
+    """Tell a chat that sends too much to slow down (once a window); a failure is logged, not raised."""
+    context: Context = CallbackContext.from_update(update, application)
+    try:
+        await handlers.slow_down(update, context)
+    except TelegramError as exc:
+        log.warning("could not tell chat %s to slow down: %s", update.effective_chat and update.effective_chat.id, exc)
 
 
 def register_handlers(application: Application) -> None:  # type: ignore[type-arg]

@@ -12,8 +12,8 @@ from bot.article.model import Article
 from bot.errors import NoArticleError
 from bot.i18n import Language, read_number
 from bot.render import views
-from bot.render.inline import INLINE_CACHE_SECONDS, inline_page, inline_results
-from bot.render.links import Link, from_callback, from_payload
+from bot.render.inline import INLINE_CACHE_SECONDS, inline_page, inline_results, preparing_button
+from bot.render.links import WAITING_PAYLOAD, Link, from_callback, from_payload
 from bot.render.markup import SEND_OPTIONS
 from bot.render.router import Shelf, open_link
 from bot.render.views import View
@@ -46,7 +46,7 @@ async def start(update: Update, context: Context) -> None:
     """/start, and /start <payload> from a deep link."""
     article, _settings = context.bot_data.require()
     lang = language(update, context)
-    if context.args:
+    if context.args and context.args[0] != WAITING_PAYLOAD:  # that one only opens the chat
         link = from_payload(context.args[0])
         view = _open(link, update, context) if link else None
         if view is not None:
@@ -76,9 +76,9 @@ async def full(update: Update, context: Context) -> None:
         await _reply(update, views.full_page(article, lang, number))
 
 
-def _library_articles(context: Context) -> list[Article]:
+def _library_articles(context: Context) -> tuple[Article, ...]:
     library = context.bot_data.library
-    return [entry.article for entry in library.entries()] if library is not None else []
+    return library.articles() if library is not None else ()
 
 
 async def quotes(update: Update, context: Context) -> None:
@@ -131,6 +131,15 @@ async def my_id(update: Update, context: Context) -> None:
     """/id: the user's Telegram id (for BOT_ADMIN_IDS), and the chat's id outside a private chat."""
     user, chat = update.effective_user, update.effective_chat
     await _reply(update, views.ids(language(update, context), user.id if user else None, chat.id if chat else None))
+
+
+async def slow_down(update: Update, context: Context) -> None:
+    """A chat over its budget of answers: one notice; it gets no answer until its window opens."""
+    view = views.plain(language(update, context), "slow_down")
+    if update.callback_query is not None:
+        await update.callback_query.answer(view.text, show_alert=True)
+    else:
+        await _reply(update, view)
 
 
 async def unknown_command(update: Update, context: Context) -> None:
@@ -217,10 +226,17 @@ async def inline_query(update: Update, context: Context) -> None:
     query = update.inline_query
     if query is None:
         return
+    library = context.bot_data.library
+    lang = language(update, context)
+    if library is not None and library.latest() is None:  # nothing to offer yet: say so, and cache nothing
+        button = preparing_button(lang) if library.loading else None
+        await query.answer([], cache_time=0, is_personal=False, button=button)
+        return
     article, _settings = context.bot_data.require()
-    results = inline_results(article, query.query, language(update, context), context.bot.username)
+    results = inline_results(article, query.query, lang, context.bot.username)
     page, next_offset = inline_page(results, query.offset)
-    await query.answer(page, cache_time=INLINE_CACHE_SECONDS, is_personal=False, next_offset=next_offset)
+    cache_time = 0 if library is not None and library.loading else INLINE_CACHE_SECONDS  # more may come soon
+    await query.answer(page, cache_time=cache_time, is_personal=False, next_offset=next_offset)
 
 
 async def on_error(update: object, context: Context) -> None:

@@ -138,3 +138,43 @@ def test_a_child_of_another_parser_version_refuses_to_run(source: Path) -> None:
     from bot.article.worker import _child
 
     assert _child([str(source), "", "3", "700", "0" * 16]) == 2
+
+
+SLOW_PARSE_SCRIPT = """
+import asyncio, sys, time
+import bot.article.cache as cache
+from bot.article.worker import ParseWorker
+
+def slow_parse(*args, **kwargs):  # a parse that takes a minute, in Python (a thread cannot be interrupted)
+    for _ in range(600):
+        time.sleep(0.1)
+    raise SystemExit("never")
+
+cache.parse_bytes = slow_parse
+
+async def main():
+    loading = asyncio.ensure_future(ParseWorker(None).load(sys.argv[1]))
+    await asyncio.sleep(0.3)
+    loading.cancel()  # the bot stops
+    try:
+        await loading
+    except asyncio.CancelledError:
+        print("cancelled", flush=True)
+
+asyncio.run(main())
+"""
+
+
+def test_a_stopping_bot_never_waits_for_a_parse_running_in_a_thread(source: Path) -> None:
+    """A cancelled load returns at once, and the process exits without waiting for the abandoned parse."""
+    import subprocess
+    import time
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-c", SLOW_PARSE_SCRIPT, str(source)], env=env, capture_output=True, text=True, timeout=90
+    )
+    assert result.returncode == 0 and result.stdout.strip() == "cancelled", result.stderr
+    assert time.monotonic() - started < 20  # not the minute the parse would take

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import time
+import tracemalloc
+from collections.abc import Callable
 
 import pytest
 
@@ -11,6 +15,7 @@ from bot.i18n import LANGUAGES, Language
 from bot.render import views
 from bot.render.channel import channel_posts
 from bot.render.html import tg_len, visible
+from bot.render.inline import INLINE_CACHE_BYTES, _matching, _results_bytes, inline_results
 from tests.botapi.html_rules import check_html
 
 ARABIC_START = re.compile("[\u0600-\u06ff]")
@@ -27,7 +32,7 @@ def all_views(article: Article, lang: Language) -> list[views.View]:
     rendered += [views.statement_view(article, lang, n) for n in range(len(article.statements))]
     rendered += [views.full_page(article, lang, n) for n in range(1, views.page_count(article, lang) + 1)]
     for source in views.sources(article):
-        pages = views.source_pages(source, lang)
+        pages = views.source_pages(article, lang, source.index)
         rendered += [views.source_page(article, lang, source.index, n) for n in range(1, len(pages) + 1)]
     rendered += channel_posts(article, lang, "news_bot")
     return rendered
@@ -139,3 +144,52 @@ def test_no_button_and_no_preview_without_a_web_address(article: Article, url: s
     assert not any(button.url for row in view.keyboard.inline_keyboard for button in row)
     assert view.send_options["link_preview_options"].is_disabled
     assert views.full_page(odd, "ar", 1).send_options["link_preview_options"].is_disabled
+def big_copy(article: Article, times: int) -> Article:
+    """``article`` with its statements repeated ``times`` times, under another id."""
+    return article.model_copy(update={"id": f"big{times:09d}", "statements": article.statements * times})
+
+
+def cpu_seconds(work: Callable[[], object]) -> float:
+    started = time.process_time()
+    work()
+    return time.process_time() - started
+
+
+def test_the_library_sources_are_grouped_once_per_version(article: Article) -> None:
+    """/quotes across a library holding 110,000 statements: the second call finds the groups made by the first."""
+    big = big_copy(article, 5_000)
+    articles = (big, article)
+    first = cpu_seconds(lambda: views.library_quotes_menu(articles, "ar", big.id))
+    again = cpu_seconds(lambda: views.library_quotes_menu(list(articles), "ar", big.id))  # equal, not the same object
+    assert again * 20 < first
+    key = views.library_sources(articles)[0].key
+    page_one = cpu_seconds(lambda: views.library_source_page(articles, "ar", key, 1, big.id))
+    page_two = cpu_seconds(lambda: views.library_source_page(articles, "ar", key, 2, big.id))
+    assert page_two * 20 < page_one  # pages measured once; a page turn renders one page
+
+
+def test_inline_answers_are_cached_by_the_normalised_query(article: Article) -> None:
+    plain = inline_results(article, "التحالف الدولي", "ar", "news_bot")
+    assert inline_results(article, "  التحالف   الدولي ", "ar", "news_bot") is plain
+    assert inline_results(article, "التحالف\tالدولى", "ar", "news_bot") is plain  # alef maqsura folded too
+
+
+def test_the_inline_cache_is_bounded_by_size(article: Article) -> None:
+    """Distinct queries each matching 50 statements of 2,000 characters: more than the cache may keep."""
+    words = [f"كلمة{n}" for n in range(200)]
+    statement = dataclasses.replace(article.statements[0], text=" ".join(words) + " " + "نص " * 500)
+    huge = article.model_copy(update={"id": "huge00000000", "statements": (statement,) * 60})
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        first = inline_results(huge, words[0], "ar", "news_bot")
+        measured = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    estimated = _results_bytes(first)
+    assert 0.5 < estimated / measured < 2, (estimated, measured)  # the cache weighs answers about right
+    needed = INLINE_CACHE_BYTES // estimated + 20
+    for word in words[1:needed]:
+        assert len(inline_results(huge, word, "ar", "news_bot")) == 50
+    assert _matching.cache.currsize <= INLINE_CACHE_BYTES
+    assert len(_matching.cache) < needed - 10  # the oldest answers went: bounded by size, not by count

@@ -82,3 +82,28 @@ async def test_stopping_abandons_a_load_in_progress(fake_api: FakeBotAPI) -> Non
         loading = app.bot_data.extra["loading"]
         await post_stop(app)
         assert loading.cancelled() and "fatal" not in app.bot_data.extra
+
+
+async def test_inline_queries_are_answered_while_the_article_loads(fake_api: FakeBotAPI) -> None:
+    """An empty answer with a "being prepared" button (not cached), then the results once it is there."""
+    worker = GatedWorker()
+    app = _waiting_app(fake_api, DEFAULT_ARTICLE, worker)
+    async with app:
+        await post_init(app)
+        driver = Driver(app, fake_api)
+        await driver.feed(fake_api.inline_query_update("التحالف", user_id=5))
+        answers = fake_api.requests("answerInlineQuery")
+        assert len(answers) == 1 and answers[0].ok
+        params = answers[0].params
+        assert params["results"] == [] and params["cache_time"] == 0
+        assert params["button"]["text"] == t("ar", "inline_preparing")
+        await driver.send(f"/start {params['button']['start_parameter']}", user_id=5)  # pressed: the bot's chat
+        assert driver.texts()[-1] == t("ar", "article_loading")
+        worker.gate.set()
+        await app.bot_data.extra["loading"]
+        await driver.feed(fake_api.inline_query_update("التحالف", user_id=5))
+        assert fake_api.requests("answerInlineQuery")[-1].params["results"]
+        await driver.send(f"/start {params['button']['start_parameter']}", user_id=5)  # an old button: the welcome
+        assert "تعليق جديد من التحالف الدولي حول أحداث الحسكة" in driver.texts()[-1]
+        assert t("ar", "bad_link") not in driver.texts()
+        await post_stop(app)

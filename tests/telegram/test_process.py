@@ -205,3 +205,35 @@ def test_a_large_article_loads_while_the_bot_already_polls(fake_server: FakeBotA
     assert "in the background" in err and "ready after" in err  # polled first, loaded next
     assert process.returncode == 0 and "Traceback" not in err
     assert list((tmp_path / "cache").glob("*.jsonl")), "the parse was not cached for the next start"
+
+
+def test_a_hostile_library_neither_freezes_loading_nor_a_stop(fake_server: FakeBotAPIServer, tmp_path: Path) -> None:
+    """A FIFO, a link to /dev/zero, a huge file beside an article: it is served, and SIGINT stops the bot at once."""
+    from tests.test_library import hostile_folder
+
+    api = fake_server.api
+    folder = tmp_path / "library"
+    hostile_folder(folder, tmp_path / "outside.txt")
+    env = {
+        "BOT_TOKEN": api.token,
+        "BOT_BASE_URL": fake_server.base_url,
+        "BOT_LIBRARY_DIR": str(folder),
+        "BOT_CACHE_DIR": str(tmp_path / "cache"),
+        "BOT_LIBRARY_INTERVAL": "1",  # PTB runs a repeating job first after one interval, even with first=0
+    }
+    with bot_process(env, tmp_path) as process:
+        assert wait_for(lambda: bool(api.requests("getUpdates"))), "the bot never polled"
+
+        def served() -> bool:
+            api.message_update("/summary", user_id=79, push=True)
+            time.sleep(0.3)
+            return any(text.startswith("ملخص الخبر") for text in api.sent_texts(79))
+
+        assert wait_for(served, timeout=30), f"never served: {api.sent_texts(79)[-1:]}"
+        stopping = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=15)
+        stop_seconds = time.monotonic() - stopping
+    assert process.returncode == 0 and "Traceback" not in err
+    assert stop_seconds < 10
+    assert "FIFO" in err and "BOT_MAX_ARTICLE_BYTES" in err  # each hostile file is one warning line
