@@ -82,6 +82,8 @@ class Speech:
     name_links: frozenset[str]
     subject_tails: tuple[tuple[str, ...], ...]
     not_subjects: frozenset[str]
+    object_nouns: frozenset[str]
+    past_auxiliaries: frozenset[str]
 
     @cached_property
     def triggers(self) -> frozenset[str]:
@@ -188,6 +190,8 @@ def speech() -> Speech:
         name_links=frozenset(normalise_word(w) for w in raw["name_links"]),
         subject_tails=_phrases(raw["subject_tails"]),
         not_subjects=_forms(raw["not_subjects"], ("",)),
+        object_nouns=_forms(raw["object_nouns"], ("",)),
+        past_auxiliaries=_forms(raw["past_auxiliaries"], ("",)),
     )
 
 

@@ -32,6 +32,8 @@ _MAX_SUBJECT_WORDS = 14
 _COMPLEMENT_WINDOW = 40
 _NAME_WORDS = 6
 _FRONTED_WORDS = 8
+# استفعال، انفعال، افتعال، تفعيل، تفاعل، فعول (بهمزة أو واو): the shapes of the commonest verbal nouns
+_VERBAL_NOUN = re.compile(r"است\w{3,}|ان\w{4}|ا\wت\wا\w|ت\w\w\wي\w|ت\wا\w\w|\w\wو\w")
 _NOT_BA = frozenset({"بيان", "بيانه", "بيانها", "بعد", "بين", "بسبب", "بشان", "بحسب", "بدوره", "بدورها"})
 _QUOTE_MARKS = str.maketrans("", "", '"«»“”„')
 _OPEN_MARKS = frozenset('"«“„')
@@ -109,6 +111,12 @@ def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
         objects = speech.object_verbs.get(token.norm, frozenset())
         is_verb = token.norm in speech.verbs or (bool(objects) and not is_participle)
         relative = i > 0 and tokens[i - 1].norm in speech.relatives  # ``الذي يتوقع``: the subject is before
+        if not (is_verb or is_participle) and i > 0 and tokens[i - 1].norm == "ما" and _verb_with_pronoun(token.norm):
+            anchor = _subject(sentence, tokens, i + 1, frozenset())[0]
+            if anchor is not None:  # ``وهو ما نفته مصادر سعودية، مؤكدة أن``
+                out.append(RawStatement("", "anchor", _trim_anchor(anchor), paragraph, continues=False))
+            i += 1
+            continue
         if not (is_verb or is_participle) and token.norm in speech.stance_verbs and not relative:
             anchor = _fronted_subject(sentence, tokens, i) if not token.norm.startswith(("و", "ف")) else None
             anchor = anchor or _subject(sentence, tokens, _skip_addressee(tokens, i + 1), frozenset())[0]
@@ -138,6 +146,16 @@ def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
             found = _object_complement(sentence, tokens, subject_end, objects, has_subject=subject is not None)
         if found is None and token.norm in speech.ba_verbs:
             found = _ba_complement(sentence, tokens, subject_end)
+        if found is None and token.norm in speech.ba_verbs and subject is not None:
+            split = _split_object(tokens, subject_start, subject_end, ba=True)  # ``أفاد المرصد بمقتل …``
+            if split is not None:
+                subject = _clean_subject(sentence[tokens[subject_start].start : tokens[split - 1].end])
+                found = _reported(sentence, tokens, split, form="reported")
+        if found is None and "" in objects and subject is not None and not fronted:
+            split = _split_object(tokens, subject_start, subject_end, ba=False)  # ``نفى الوزير وجود …``
+            if split is not None:
+                subject = _clean_subject(sentence[tokens[subject_start].start : tokens[split - 1].end])
+                found = _long_enough(_reported(sentence, tokens, split, form="reported"))
         if found is not None and token.norm in speech.quoting_verbs:
             subject = _quoted_source(tokens, sentence, subject_end, found[2]) or subject
         if found is None:
@@ -171,10 +189,45 @@ def _subject(
 ) -> tuple[str | None, int]:
     """The verb's subject as written (``None`` for none, or a date) and the index just past it."""
     end = _subject_end(tokens, start, stops=stops)
+    if end > start:
+        end = _appositive_end(tokens, start, end)
     if end <= start or _only_time_words(tokens, start, end):
         return None, end  # ``أعلن الأربعاء أن``: a date, not a speaker
     raw = sentence[tokens[start].start : tokens[end - 1].end]
     return _clean_subject(" ".join(raw.translate(_QUOTE_MARKS).split()).strip(_TRAILING)), end
+
+
+def _appositive_end(tokens: list[_Token], start: int, end: int) -> int:
+    """The subject goes on past a comma when a role or a name stands between two commas after it.
+
+    ``قال سامي الحسن، وزير الزراعة الأردني، إن …`` (a role after the name) and ``قال الناطق باسم
+    الوزارة، العقيد جو بوكينو، إن …`` (the name after the role): the part between the commas is the
+    same person, and the clause goes on after the second comma.
+    """
+    speech = lexicon.speech()
+    if end >= len(tokens) or tokens[end].text not in _COMMAS:
+        return end
+    k = end + 1
+    segment: list[_Token] = []
+    while k < len(tokens) and k < end + 12 and tokens[k].text not in _COMMAS:
+        if tokens[k].quote is not None or tokens[k].norm in speech.verbs or tokens[k].norm in speech.complements:
+            return end
+        segment.append(tokens[k])
+        k += 1
+    if not segment or k >= len(tokens) or tokens[k].text not in _COMMAS or k + 1 >= len(tokens):
+        return end
+    after = tokens[k + 1]
+    if not (after.norm in speech.complements or after.norm in speech.complement_lead_ins or after.norm in speech.verbs):
+        return end  # the clause must go on right after the second comma
+    words = [t.norm for t in segment if t.is_word]
+    if not words or _without_wa(words[0]) in speech.subject_stops or words[0] in speech.not_subjects:
+        return end  # ``قائد الشرطة، في بيان، إنه``: an aside, not the person
+    opens_role = words[0] in speech.roles
+    first_is_role = tokens[start].norm in speech.roles
+    titled = any(words[: len(h)] == list(h) for h in speech.honorifics)
+    if opens_role or ((first_is_role or titled) and 1 <= len(words) <= 5):
+        return k
+    return end
 
 
 def _clean_subject(subject: str) -> str | None:
@@ -225,6 +278,10 @@ def _fronted_subject(sentence: str, tokens: list[_Token], i: int) -> str | None:
     if i > 3 * _FRONTED_WORDS:
         return None  # far from the sentence's start: no noun phrase of a few words before the verb
     before = [t for t in tokens[:i] if t.is_word]
+    if len(before) >= 3 and before[-1].norm in ("قد", "لقد") and before[0].norm in speech.past_auxiliaries:
+        words = before[1:-1]  # ``وكان رئيس النادي X قد كشف``: the subject between كان and قد
+        text = sentence[words[0].start : words[-1].end]
+        return _clean_subject(" ".join(text.translate(_QUOTE_MARKS).split()).strip(_TRAILING))
     if before and before[-1].norm in speech.verb_particles:
         return None  # ``وقد رحب``: the particle belongs to the verb
     if not before or len(before) > _FRONTED_WORDS or any(t.norm in speech.verbs or t.quote is not None for t in before):
@@ -449,7 +506,8 @@ def _reported(sentence: str, tokens: list[_Token], k: int, *, form: str) -> tupl
         assert span is not None
         lead = [t for t in inner if t.quote is None and t.start < span.start]
         tail = [t for t in inner if t.quote is None and t.start > span.end]
-        if len(lead) <= 3 and not tail and len([t for t in quoted if t.quote is span]) >= 4:
+        plain_lead = all(t.norm in speech.complements or t.norm in speech.complement_lead_ins for t in lead)
+        if plain_lead and len(lead) <= 3 and not tail and len([t for t in quoted if t.quote is span]) >= 4:
             a, b = span.inner
             return sentence[a:b], "direct", span.end + 1
     return text, form, end_char
@@ -631,6 +689,18 @@ def _quote_then_speaker(sentence: str, tokens: list[_Token], paragraph: int) -> 
     return statement, tokens[end - 1].end
 
 
+def _verb_with_pronoun(norm: str) -> bool:
+    """``نفته``، ``أكده``، ``يرفضه``: a speech or stance verb carrying the pronoun of a preceding ``ما``."""
+    speech = lexicon.speech()
+    for suffix in ("ها", "ه"):
+        stem = norm[: -len(suffix)]
+        if norm.endswith(suffix) and len(stem) >= 2:
+            for form in (stem, stem[:-1] + "ت" if stem.endswith("ت") else stem, stem + "ى", stem[:-1] + "ى"):
+                if form in speech.verbs or form in speech.stance_verbs:
+                    return True
+    return False
+
+
 def _after_according_to(tokens: list[_Token], i: int) -> bool:
     """``وفق ما أفاد «المرصد»``: the verb names the source of ``وفق``, it introduces nothing."""
     speech = lexicon.speech()
@@ -648,6 +718,43 @@ def _speaker_like(subject: str) -> bool:
     if any(w in speech.roles or w in speech.people_words for w in folded):
         return True
     return any(contains_phrase(folded, honorific) >= 0 for honorific in speech.honorifics)
+
+
+def _split_object(tokens: list[_Token], start: int, end: int, *, ba: bool) -> int | None:
+    """Where the object begins inside what was read as the subject, or ``None``.
+
+    ``نفى الوزير وجود أي نية``، ``توقعت النقابة ارتفاع الإنتاج``: after a subject of at least one
+    word, a verbal noun (``object_nouns``, a possessive ending ``مشاركتها``، or the shape of a verbal
+    noun: استفعال، انفعال، افتعال، تفعيل، تفاعل، فعول) opens the object; with ``ba`` (أفاد، طالب)
+    a word with بـ does. A word right after a role or a title is a name, never the object.
+    """
+    speech = lexicon.speech()
+    for k in range(start + 1, end):
+        token, before = tokens[k], tokens[k - 1]
+        if not token.is_word or not before.is_word or before.norm in speech.roles:
+            continue
+        if any(before.norm == h[-1] for h in speech.honorifics):
+            continue
+        norm = token.norm
+        if ba:
+            if norm.startswith("ب") and len(norm) >= 5 and norm not in _NOT_BA and not norm.startswith("بن"):
+                return k
+            continue
+        if _verbal_noun(token):
+            return k
+    return None
+
+
+def _verbal_noun(token: _Token) -> bool:
+    """A word shaped like a verbal noun, or one of ``speech.json``'s ``object_nouns``."""
+    norm = token.norm
+    if norm in lexicon.speech().object_nouns:
+        return True
+    if norm.startswith("ال"):
+        return False
+    if len(norm) >= 5 and token.text.endswith(("ها", "هم", "ه")) and not token.text.endswith("ة"):
+        return True  # ``مشاركتها``، ``رفضه``: a noun with its owner
+    return _VERBAL_NOUN.fullmatch(norm) is not None
 
 
 def _long_enough(found: tuple[str, str, int] | None) -> tuple[str, str, int] | None:

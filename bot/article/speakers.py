@@ -227,6 +227,9 @@ def split_role(fullest: str) -> tuple[str, str | None]:
     words begins. ``عبد`` before a definite word starts the name (``مدير عام عبد الرحمن محمد``),
     and the compound counts as one of its words.
     """
+    apposed = _split_at_comma(fullest)
+    if apposed is not None:
+        return apposed
     tokens = fullest.split()
     folded = [normalise(t) for t in tokens]
     speech = lexicon.speech()
@@ -266,6 +269,22 @@ def split_role(fullest: str) -> tuple[str, str | None]:
     if 1 <= name_length(name) <= 4 and not any(normalise(t).startswith(("بال", "لل")) for t in name):
         return " ".join(name), " ".join(tokens[:i]).strip(" ،,-–—")
     return fullest, None  # ``مدير جامعة الملك فيصل بالأحساء``: a place after a preposition is no person
+
+
+def _split_at_comma(fullest: str) -> tuple[str, str | None] | None:
+    """``X، وزير الزراعة`` or ``الناطق باسم الوزارة، العقيد X``: a name and a role set apart by a comma."""
+    parts = [p.strip() for p in fullest.replace(",", "،").split("،") if p.strip()]
+    if len(parts) != 2:
+        return None
+    speech = lexicon.speech()
+    first, second = (words(p) for p in parts)
+    if not first or not second:
+        return None
+    if second[0] in speech.roles and first[0] not in speech.roles and len(first) <= 5:
+        return parts[0], parts[1]
+    if first[0] in speech.roles and len(second) <= 5:
+        return parts[1], parts[0]
+    return None
 
 
 def _name_then_role(tokens: list[str], folded: list[str]) -> tuple[str, str] | None:
