@@ -136,7 +136,22 @@ def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
                 subject = _fronted_subject(sentence, tokens, i)
         fronted = subject is not None and subject_end == subject_start
         found = None
-        if "" in objects and (subject is None or fronted) and _object_word_at(tokens, subject_end):
+        if "" in objects and subject is not None and not fronted and _verbal_noun(tokens[subject_start]):
+            # ``ونفى وجود أي سلالة``: what looked like the subject is the object of a verb that goes on
+            found = _long_enough(_reported(sentence, tokens, subject_start, form="reported"))
+            if found is not None:
+                subject, subject_end = _fronted_subject(sentence, tokens, i), subject_start
+                fronted = subject is not None
+        if (
+            found is None
+            and "" in objects
+            and subject is not None
+            and subject_end + 1 < len(tokens)
+            and tokens[subject_end].text in _COMMAS
+            and _verbal_noun(tokens[subject_end + 1])
+        ):  # ``أكد X، مدرب الفريق، جاهزية لاعبيه``
+            found = _long_enough(_reported(sentence, tokens, subject_end + 1, form="reported"))
+        if found is None and "" in objects and (subject is None or fronted) and _object_word_at(tokens, subject_end):
             found = _long_enough(_reported(sentence, tokens, subject_end, form="reported"))  # ``مؤكدا حرص الجهات``
         if found is None and objects and _object_first(tokens, subject_end, objects):
             found = _object_complement(sentence, tokens, subject_end, objects, has_subject=subject is not None)
@@ -217,12 +232,13 @@ def _appositive_end(tokens: list[_Token], start: int, end: int) -> int:
     if not segment or k >= len(tokens) or tokens[k].text not in _COMMAS or k + 1 >= len(tokens):
         return end
     after = tokens[k + 1]
-    if not (after.norm in speech.complements or after.norm in speech.complement_lead_ins or after.norm in speech.verbs):
-        return end  # the clause must go on right after the second comma
     words = [t.norm for t in segment if t.is_word]
     if not words or _without_wa(words[0]) in speech.subject_stops or words[0] in speech.not_subjects:
         return end  # ``قائد الشرطة، في بيان، إنه``: an aside, not the person
     opens_role = words[0] in speech.roles
+    goes_on = after.norm in speech.complements or after.norm in speech.complement_lead_ins or after.norm in speech.verbs
+    if not (goes_on or (opens_role and (after.norm in speech.subject_stops or _verbal_noun(after)))):
+        return end  # the clause must go on right after the second comma
     first_is_role = tokens[start].norm in speech.roles
     titled = any(words[: len(h)] == list(h) for h in speech.honorifics)
     if opens_role or ((first_is_role or titled) and 1 <= len(words) <= 5):
@@ -282,14 +298,16 @@ def _fronted_subject(sentence: str, tokens: list[_Token], i: int) -> str | None:
         words = before[1:-1]  # ``وكان رئيس النادي X قد كشف``: the subject between كان and قد
         text = sentence[words[0].start : words[-1].end]
         return _clean_subject(" ".join(text.translate(_QUOTE_MARKS).split()).strip(_TRAILING))
-    if before and before[-1].norm in speech.verb_particles:
+    if len(before) >= 3 and before[0].norm in speech.contrast_openers and before[-1].norm in ("فقد", "فلقد"):
+        before = before[:-1]  # ``أما مركز وصول فقد نفى``
+    elif before and before[-1].norm in speech.verb_particles:
         return None  # ``وقد رحب``: the particle belongs to the verb
     if not before or len(before) > _FRONTED_WORDS or any(t.norm in speech.verbs or t.quote is not None for t in before):
         return None
     first = before[0]
-    if first.norm in speech.contrast_openers and tokens[i].norm.startswith("ف"):
+    if first.norm in speech.contrast_openers and (tokens[i].norm.startswith("ف") or tokens[i - 1].norm == "فقد"):
         words = before[1:]
-    elif i > 0 and tokens[i - 1].text in _COMMAS:
+    elif i > 0 and tokens[i - 1].text in _COMMAS and not tokens[i].norm.startswith("ف"):
         bare = _without_wa(first.norm)
         if bare in speech.subject_stops or bare in speech.clause_openers or bare in ("من", "بدوره", "بدورها"):
             return None  # ``ومن جانبه،``، ``وفي السياق،``: an aside, not a subject
@@ -731,8 +749,10 @@ def _split_object(tokens: list[_Token], start: int, end: int, *, ba: bool) -> in
     speech = lexicon.speech()
     for k in range(start + 1, end):
         token, before = tokens[k], tokens[k - 1]
-        if not token.is_word or not before.is_word or before.norm in speech.roles:
+        if not token.is_word or not before.is_word:
             continue
+        if before.norm in speech.roles and not (not ba and token.norm in speech.object_nouns):
+            continue  # ``الوزير محمد``: a name after a role, but ``الوزير وجود`` opens the object
         if any(before.norm == h[-1] for h in speech.honorifics):
             continue
         norm = token.norm

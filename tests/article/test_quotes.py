@@ -218,6 +218,7 @@ def test_direct_object_after_a_participle_or_a_subjectless_verb() -> None:
     assert [g[2] for g in got] == [
         "الحركة عادت إلى طبيعتها",
         "استمرار العمل على مدار الساعة",
+        "ارتفاع عدد السفن في الشهر المقبل",  # a verbal noun after the verb: its object, no subject
         "اتفاق جديد مع الشركات",
     ]
     assert {g[1] for g in got} == {"فهد الحربي"}
@@ -354,3 +355,17 @@ def test_the_subject_of_a_pluperfect_and_of_what_a_pronoun_refers_to() -> None:
 def test_a_quotation_inside_a_reported_clause_keeps_the_clause() -> None:
     got = statements('واعتبر المحلل أن حظوظ الفريقين "متساوية إلى حد كبير" قبل النهائي.')
     assert got[0][2] == 'حظوظ الفريقين "متساوية إلى حد كبير" قبل النهائي'
+
+
+def test_objects_after_an_apposition_and_a_subjectless_verb() -> None:
+    got = statements(
+        "وقال المدرب إن الفريق جاهز.",
+        "وأكد سمير العلي، مدرب فريق النصر، جاهزية لاعبيه لمواجهة الهلال.",
+        "ونفى وجود أي إصابات في صفوف الفريق.",
+        "أما رابطة المشجعين فقد نفت صحة الأنباء عن مقاطعة المباراة.",
+    )
+    assert [(g[1], g[2]) for g in got][1:] == [
+        ("سمير العلي", "جاهزية لاعبيه لمواجهة الهلال"),
+        ("سمير العلي", "وجود أي إصابات في صفوف الفريق"),
+        ("رابطة المشجعين", "صحة الأنباء عن مقاطعة المباراة"),
+    ]
