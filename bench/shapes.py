@@ -10,32 +10,17 @@ from __future__ import annotations
 
 import itertools
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.article import parse_text
-from bot.errors import ArticleError
-from tests.article.test_growth import SHAPES
-
-
-def best(text: str) -> float:
-    out = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        try:
-            parse_text(text)
-        except ArticleError:
-            pass
-        out = min(out, time.perf_counter() - start)
-    return out
+from tests.article.test_growth import SHAPES, best_of_three
 
 
 def main() -> None:
     sizes = (1000, 2000, 4000)
     for name, make in SHAPES.items():
-        times = [best(make(n)) for n in sizes]
+        times = [best_of_three(make(n)) for n in sizes]
         growth = " ".join(f"x{b / a:.1f}" for a, b in itertools.pairwise(times))
         print(f"{name}: {len(make(sizes[-1])) // 1024} KB in {times[-1] * 1000:.0f} ms; per doubling {growth}")
 
