@@ -126,13 +126,19 @@ class Page:
     outlet_kinds: tuple[str, ...]  # as written: وكالة، صحيفة
 
 
+def _verb_forms(words: list[str]) -> frozenset[str]:
+    """Verbs with their prefixes; a feminine past form (``أكدت``) gives its dual too (``أكدتا``)."""
+    forms = _forms(words)
+    return forms | frozenset(form + "ا" for form in forms if form.endswith("ت") and len(form) >= 4)
+
+
 def _participle_forms(words: list[str]) -> frozenset[str]:
-    """Participles are listed masculine (``مشيرا``); the feminine and plural forms are derived."""
+    """Participles are listed masculine (``مشيرا``); the feminine, dual and plural forms are derived."""
     out: set[str] = set()
     for word in words:
         base = normalise_word(word)
         stems = [base[:-1]] if base.endswith("ا") else []
-        forms = [base] + [stem + suffix for stem in stems for suffix in ("ا", "ه", "ين", "ات", "ان")]
+        forms = [base] + [stem + suffix for stem in stems for suffix in ("ا", "ه", "ين", "ات", "ان", "تين", "تان")]
         out.update(prefix + form for form in forms for prefix in ("", "و", "ف"))
     return frozenset(out)
 
@@ -157,7 +163,7 @@ def speech() -> Speech:
     """The speech vocabulary."""
     raw = _load("speech.json")
     return Speech(
-        verbs=_forms(raw["verbs"]),
+        verbs=_verb_forms(raw["verbs"]),
         participles=_participle_forms(raw["participles"]),
         ambiguous=_forms(raw["ambiguous"]),
         complements=_forms(raw["complements"], ("",)),
@@ -178,7 +184,7 @@ def speech() -> Speech:
         after_quote=_phrases(raw["after_quote"]),
         time_words=_forms(raw["time_words"]),
         after_quote_openers=_forms(raw["after_quote_openers"]),
-        stance_verbs=_forms(raw["stance_verbs"]),
+        stance_verbs=_verb_forms(raw["stance_verbs"]),
         relatives=_forms(raw["relatives"], ("",)),
         contrast_openers=_forms(raw["contrast_openers"], ("",)),
         clause_openers=_forms(raw["clause_openers"], ("",)),

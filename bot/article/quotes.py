@@ -33,7 +33,7 @@ _COMPLEMENT_WINDOW = 40
 _NAME_WORDS = 6
 _FRONTED_WORDS = 8
 # استفعال، انفعال، افتعال، تفعيل، تفاعل، فعول (بهمزة أو واو): the shapes of the commonest verbal nouns
-_VERBAL_NOUN = re.compile(r"است\w{3,}|ان\w{4}|ا\wت\wا\w|ت\w\w\wي\w|ت\wا\w\w|\w\wو\w")
+_VERBAL_NOUN = re.compile(r"است\w{3,}|ان\w{4}|ا\wت\wا\w|ت\w\w\wي\w|ت\wا\w\w|[^و]\wو\w")
 _NOT_BA = frozenset({"بيان", "بيانه", "بيانها", "بعد", "بين", "بسبب", "بشان", "بحسب", "بدوره", "بدورها"})
 _QUOTE_MARKS = str.maketrans("", "", '"«»“”„')
 _OPEN_MARKS = frozenset('"«“„')
@@ -120,6 +120,8 @@ def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
         if not (is_verb or is_participle) and token.norm in speech.stance_verbs and not relative:
             anchor = _fronted_subject(sentence, tokens, i) if not token.norm.startswith(("و", "ف")) else None
             anchor = anchor or _subject(sentence, tokens, _skip_addressee(tokens, i + 1), frozenset())[0]
+            if anchor is not None and normalise_word(anchor.split()[0]).startswith("بال"):
+                anchor = None  # ``وأشادتا بالقرار``: the object, the speaker is the one before
             if anchor is not None:  # ``وأيد المندوب الروسي … مشيرا إلى أن``: the participle's speaker
                 out.append(RawStatement("", "anchor", _trim_anchor(anchor), paragraph, continues=False))
             i += 1
@@ -344,7 +346,7 @@ def _subject_end(tokens: list[_Token], start: int, stops: frozenset[str] = froze
             continue
         if token.quote is not None or token.text in _COMMAS or token.text in _OPEN_MARKS or token.text in ":()[]":
             break
-        if token.norm in speech.complements or (token.norm in stops and j > start):
+        if token.norm in speech.complements or (token.norm in stops and j > start and not _is_name_ali(token)):
             break
         if j > start + 1 and len(token.text) >= 5 and token.text.startswith("و") and token.text.endswith(("ها", "هم")):
             break  # ``منظمة حظر الأسلحة ومقرها لاهاي``: an aside about the body, not its name
