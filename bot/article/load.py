@@ -13,7 +13,7 @@ from bot.article import dates
 from bot.article.decode import decode
 from bot.article.files import DEFAULT_MAX_BYTES, read_article_file
 from bot.article.layout import read_layout
-from bot.article.model import Article, Dateline, content_id
+from bot.article.model import Article, Dateline
 from bot.article.page import looks_like_html, read_page
 from bot.article.quotes import find_statements
 from bot.article.sources import credited_sources
@@ -90,7 +90,6 @@ def parse_text(
     )
     sources = list(dict.fromkeys([*layout.credited_sources, *credited_sources(paragraphs)]))
     return Article(
-        id=content_id(layout.title, paragraphs, tuple(statements), url=url, image=image),
         title=layout.title,
         published=layout.published,
         dateline=Dateline(place=layout.dateline[0], agency=layout.dateline[1]) if layout.dateline else None,
@@ -102,4 +101,4 @@ def parse_text(
         url=url,
         image=image,
         source_format=source_format,
-    )
+    ).with_id()

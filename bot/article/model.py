@@ -115,8 +115,21 @@ class Article(_Frozen):
                 raise ArticleFormatError(path, f"not valid JSON ({first['ctx'].get('error', first['msg'])})") from None
             where = ".".join(str(p) for p in first["loc"]) or "the top level"
             raise ArticleFormatError(path, f"not an article: {where}: {first['msg']}") from None
-        ident = content_id(article.title, article.paragraphs, article.statements, url=article.url, image=article.image)
-        return article.model_copy(update={"id": ident})
+        return article.with_id()
+
+    def with_id(self) -> Article:
+        """This article with the id of everything a reader is shown (:func:`content_id`)."""
+        shown = [
+            *self.summary,
+            self.published.isoformat() if self.published else "",
+            f"{self.dateline.place}|{self.dateline.agency}" if self.dateline else "",
+            self.outlet or "",
+            *self.credited_sources,
+        ]
+        ident = content_id(
+            self.title, self.paragraphs, self.statements, url=self.url, image=self.image, shown=tuple(shown)
+        )
+        return self if ident == self.id else self.model_copy(update={"id": ident})
 
     def with_links(self, *, url: str | None = None, image: str | None = None) -> Article:
         """This article with a source address and a lead image where it has none (a new id if one is added).
@@ -126,8 +139,7 @@ class Article(_Frozen):
         url, image = self.url or url, self.image or image
         if (url, image) == (self.url, self.image):
             return self
-        ident = content_id(self.title, self.paragraphs, self.statements, url=url, image=image)
-        return self.model_copy(update={"url": url, "image": image, "id": ident})
+        return self.model_copy(update={"url": url, "image": image}).with_id()
 
     @field_validator("published")
     @classmethod
@@ -155,13 +167,16 @@ def content_id(
     *,
     url: str | None = None,
     image: str | None = None,
+    shown: tuple[str, ...] = (),
 ) -> str:
     """A stable id derived from the content: the same text always gets the same id.
 
     Twelve hex digits of SHA-256 over the title and paragraphs: short enough for callback data
-    and deep links, and it changes whenever the text does. The link back and the picture count
-    too (a reader sees both), each only when there is one, so an article without them keeps the
-    id it always had.
+    and deep links, and it changes whenever the text does. Everything else a reader is shown
+    counts too: each statement's speaker, role and organisation, the link back and the picture
+    (each only when there is one), and ``shown`` (:meth:`Article.with_id` passes the summary, the
+    date, the dateline, the outlet and the credited sources), so a correction made by hand in the
+    JSON is a new version that reaches the channel and the subscribers.
     """
     digest = hashlib.sha256()
     digest.update(title.strip().encode())
@@ -169,9 +184,11 @@ def content_id(
         digest.update(b"\n\n")
         digest.update(paragraph.strip().encode())
     for statement in statements:  # a corrected speaker or organisation is a new version too
-        digest.update(f"\n{statement.speaker}|{statement.org}|{statement.form}|{statement.text}".encode())
+        digest.update(f"\n{statement.speaker}|{statement.role}|{statement.org}|{statement.form}|{statement.text}".encode())
     if url is not None:
         digest.update(f"\nurl:{url}".encode())
     if image is not None:
         digest.update(f"\nimage:{image}".encode())
+    for item in shown:
+        digest.update(f"\n|{item}".encode())
     return digest.hexdigest()[:12]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.article import load_article, parse_bytes
+from bot.article.model import Article
 from bot.errors import EncodingError, NoBodyError, SourceError
 
 from .conftest import OTHER_OUTLET
@@ -96,3 +97,27 @@ def test_url_and_image_round_trip_and_count_in_the_id(article: object) -> None:
     assert (again.url, again.image) == (pictured.url, pictured.image)
     ids = {Article.from_json(a.to_json()).id for a in (article, linked, pictured)}
     assert len(ids) == 3 and article.id in ids  # a new link or picture is a new version; none keeps the old id
+
+
+def test_a_hand_correction_of_anything_shown_is_a_new_version() -> None:
+    article = load_article()
+    again = Article.from_json(article.to_json())
+    assert again.id == article.id  # the round trip keeps the id
+    corrections = [
+        {"summary": ["ملخص صححه المحرر بيده."]},
+        {"published": "2022-01-27T10:00:00+03:00"},
+        {"outlet": "وكالة أخرى"},
+        {"dateline": {"place": "دمشق", "agency": "ناس"}},
+        {"credited_sources": ["AFP"]},
+    ]
+    import json
+
+    ids = set()
+    for change in corrections:
+        data = json.loads(article.to_json())
+        data.update(change)
+        ids.add(Article.from_json(json.dumps(data, ensure_ascii=False)).id)
+    data = json.loads(article.to_json())
+    data["statements"][0]["role"] = "دور صححه المحرر"
+    ids.add(Article.from_json(json.dumps(data, ensure_ascii=False)).id)
+    assert article.id not in ids and len(ids) == len(corrections) + 1
