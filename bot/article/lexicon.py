@@ -39,10 +39,13 @@ class Organisation:
     context_none: tuple[tuple[str, ...], ...] = ()
 
     def fits(self, text_words: list[str]) -> bool:
-        """Whether an article (its folded words) is one where this organisation's short names mean it."""
-        if any(contains_phrase(text_words, phrase) >= 0 for phrase in self.context_none):
-            return False
-        return not self.context_any or any(contains_phrase(text_words, phrase) >= 0 for phrase in self.context_any)
+        """Whether an article (its folded words) is one where this organisation's short names mean it:
+        it names the organisation's context ('any') more often than a look-alike's ('none')."""
+        if not self.context_any and not self.context_none:
+            return True
+        against = sum(count_phrase(text_words, phrase) for phrase in self.context_none)
+        for_it = sum(count_phrase(text_words, phrase) for phrase in self.context_any)
+        return for_it > against if self.context_any else against == 0
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,10 @@ class Speech:
     not_subjects: frozenset[str]
     object_nouns: frozenset[str]
     past_auxiliaries: frozenset[str]
+    pronoun_suffixes: tuple[str, ...]
+    former_qualifiers: frozenset[str]
+    not_bodies: frozenset[str]
+    demonstratives: frozenset[str]
 
     @cached_property
     def triggers(self) -> frozenset[str]:
@@ -198,6 +205,10 @@ def speech() -> Speech:
         not_subjects=_forms(raw["not_subjects"], ("",)),
         object_nouns=_forms(raw["object_nouns"], ("",)),
         past_auxiliaries=_forms(raw["past_auxiliaries"], ("",)),
+        pronoun_suffixes=tuple(raw["pronoun_suffixes"]),
+        former_qualifiers=frozenset(normalise(w) for w in raw["former_qualifiers"]),
+        not_bodies=frozenset(normalise(w) for w in raw["not_bodies"]),
+        demonstratives=_forms(raw["demonstratives"]),
     )
 
 
@@ -280,3 +291,12 @@ def contains_phrase(haystack: list[str] | tuple[str, ...], phrase: tuple[str, ..
         if haystack[i] == first and tuple(haystack[i : i + n]) == phrase:
             return i
     return -1
+
+
+def count_phrase(haystack: list[str] | tuple[str, ...], phrase: tuple[str, ...]) -> int:
+    """How many times ``phrase`` stands in ``haystack`` (whole words)."""
+    n = len(phrase)
+    if not n:
+        return 0
+    first = phrase[0]
+    return sum(1 for i in range(len(haystack) - n + 1) if haystack[i] == first and tuple(haystack[i : i + n]) == phrase)

@@ -17,7 +17,7 @@ organisation resolution across the article lives in :mod:`bot.article.speakers`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.article import lexicon
 from bot.article.arabic import normalise_word
@@ -33,10 +33,11 @@ _COMPLEMENT_WINDOW = 40
 _NAME_WORDS = 6
 _FRONTED_WORDS = 8
 # استفعال، انفعال، افتعال، تفعيل، تفاعل، فعول (بهمزة أو واو): the shapes of the commonest verbal nouns
-_VERBAL_NOUN = re.compile(r"است\w{3,}|ان\w{4}|ا\wت\wا\w|ت\w\w\wي\w|ت\wا\w\w|[^و]\wو\w")
+_VERBAL_NOUN = re.compile(r"است\w{3,}|ان\w{4}|ا\wت\wا\w|ت\w\wي\w|ت\wا\w\w|[^و]\wو\w")
 _NOT_BA = frozenset({"بيان", "بيانه", "بيانها", "بعد", "بين", "بسبب", "بشان", "بحسب", "بدوره", "بدورها"})
 _QUOTE_MARKS = str.maketrans("", "", '"«»“”„')
 _OPEN_MARKS = frozenset('"«“„')
+_CLOSE_MARKS = frozenset('"»”')
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,10 @@ class RawStatement:
     subject: str | None
     paragraph: int
     continues: bool
+    sentence: int = 0
+    """The sentence's number in the article."""
+    by_participle: bool = False
+    """Found by a participle (``مشيرا``), which speaks for the subject of the clause before it."""
 
 
 @dataclass(slots=True)
@@ -68,12 +73,14 @@ def find_statements(paragraphs: list[str] | tuple[str, ...]) -> list[RawStatemen
     """Every statement in the paragraphs, in article order."""
     triggers = lexicon.speech().triggers
     found: list[RawStatement] = []
+    number = 0
     for index, paragraph in enumerate(paragraphs):
         for start, end in sentence_bounds(paragraph):
             sentence = paragraph[start:end]
+            number += 1
             # most sentences hold no speech word at all: skip them before building tokens
             if not triggers.isdisjoint(map(normalise_word, _TOKEN.findall(sentence))):
-                found.extend(_sentence_statements(sentence, index))
+                found.extend(replace(raw, sentence=number) for raw in _sentence_statements(sentence, index))
     return found
 
 
@@ -113,7 +120,7 @@ def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
         relative = i > 0 and tokens[i - 1].norm in speech.relatives  # ``الذي يتوقع``: the subject is before
         if not (is_verb or is_participle) and i > 0 and tokens[i - 1].norm == "ما" and _verb_with_pronoun(token.norm):
             anchor = _subject(sentence, tokens, i + 1, frozenset())[0]
-            if anchor is not None:  # ``وهو ما نفته مصادر سعودية، مؤكدة أن``
+            if anchor is not None and _may_speak(anchor):  # ``وهو ما نفته مصادر سعودية، مؤكدة أن``
                 out.append(RawStatement("", "anchor", _trim_anchor(anchor), paragraph, continues=False))
             i += 1
             continue
@@ -122,7 +129,7 @@ def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
             anchor = anchor or _subject(sentence, tokens, _skip_addressee(tokens, i + 1), frozenset())[0]
             if anchor is not None and normalise_word(anchor.split()[0]).startswith("بال"):
                 anchor = None  # ``وأشادتا بالقرار``: the object, the speaker is the one before
-            if anchor is not None:  # ``وأيد المندوب الروسي … مشيرا إلى أن``: the participle's speaker
+            if anchor is not None and _may_speak(anchor):  # ``وأيد المندوب … مشيرا إلى أن``: the participle's
                 out.append(RawStatement("", "anchor", _trim_anchor(anchor), paragraph, continues=False))
             i += 1
             continue
@@ -151,6 +158,7 @@ def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
             and subject_end + 1 < len(tokens)
             and tokens[subject_end].text in _COMMAS
             and _verbal_noun(tokens[subject_end + 1])
+            and _may_speak(subject)
         ):  # ``أكد X، مدرب الفريق، جاهزية لاعبيه``
             found = _long_enough(_reported(sentence, tokens, subject_end + 1, form="reported"))
         if found is None and "" in objects and (subject is None or fronted) and _object_word_at(tokens, subject_end):
@@ -165,12 +173,12 @@ def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
             found = _ba_complement(sentence, tokens, subject_end)
         if found is None and token.norm in speech.ba_verbs and subject is not None:
             split = _split_object(tokens, subject_start, subject_end, ba=True)  # ``أفاد المرصد بمقتل …``
-            if split is not None:
+            if split is not None and _may_speak(sentence[tokens[subject_start].start : tokens[split - 1].end]):
                 subject = _clean_subject(sentence[tokens[subject_start].start : tokens[split - 1].end])
                 found = _reported(sentence, tokens, split, form="reported")
         if found is None and "" in objects and subject is not None and not fronted:
             split = _split_object(tokens, subject_start, subject_end, ba=False)  # ``نفى الوزير وجود …``
-            if split is not None:
+            if split is not None and _may_speak(sentence[tokens[subject_start].start : tokens[split - 1].end]):
                 subject = _clean_subject(sentence[tokens[subject_start].start : tokens[split - 1].end])
                 found = _long_enough(_reported(sentence, tokens, split, form="reported"))
         if found is not None and token.norm in speech.quoting_verbs:
@@ -178,7 +186,7 @@ def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
         if found is None:
             if (
                 subject is not None
-                and token.norm in speech.verbs
+                and (token.norm in speech.verbs or bool(objects))
                 and "" not in objects
                 and (token.norm not in speech.ambiguous or _speaker_like(subject))
                 and not (i > 0 and tokens[i - 1].norm in speech.verb_particles)
@@ -191,7 +199,9 @@ def _sentence_statements(sentence: str, paragraph: int) -> list[RawStatement]:
         if len(text.split()) >= 2:
             if not fronted and not any(t.is_word for t in tokens[subject_start:subject_end]):  # ``وأضاف - أن``
                 subject = None
-            out.append(RawStatement(text, form, subject, paragraph, continues=subject is None))
+            out.append(
+                RawStatement(text, form, subject, paragraph, continues=subject is None, by_participle=is_participle)
+            )
         consumed_to = end_char
         i += 1
     if not out:
@@ -263,6 +273,8 @@ def _clean_subject(subject: str) -> str | None:
         parts, folded = parts[:-1], folded[:-1]
     if not folded or not folded[0] or folded[0][0].isdigit() or folded[0] in speech.not_subjects:
         return None
+    if len(folded) == 1 and folded[0] in speech.demonstratives:
+        return None  # ``وأكد ذلك تقرير``: ``ذلك`` is the object, not who spoke
     if len(parts) == 1 and parts[0].endswith(("ه", "ها", "هم")) and not parts[0].endswith("ة"):
         if folded[0] not in speech.roles and len(folded[0]) <= 5:
             return None  # ``بيده``: a noun with a pronoun, no one who speaks
@@ -348,6 +360,8 @@ def _subject_end(tokens: list[_Token], start: int, stops: frozenset[str] = froze
             break
         if token.norm in speech.complements or (token.norm in stops and j > start and not _is_name_ali(token)):
             break
+        if token.norm[:1].isdigit():
+            break  # ``أعلنت الوزارة تسجيل 300 إصابة``: a count belongs to what was said
         if j > start + 1 and len(token.text) >= 5 and token.text.startswith("و") and token.text.endswith(("ها", "هم")):
             break  # ``منظمة حظر الأسلحة ومقرها لاهاي``: an aside about the body, not its name
         stop = token.norm in speech.subject_stops and not _is_name_ali(token) and not _role_connector(tokens, start, j)
@@ -594,8 +608,8 @@ def _unpaired(sentence: str, tokens: list[_Token], j: int) -> tuple[str, str, in
     while k < len(tokens) and tokens[k].text not in '"«»“”„' and tokens[k].quote is None:
         k += 1
     inner = [t for t in tokens[j + 1 : k] if t.is_word]
-    if len(inner) < 3:
-        return None
+    if len(inner) < 3 or any(t.norm in lexicon.speech().complements for t in inner[1:3]):
+        return None  # ``لـ"الوطن إن …``: a name whose mark was left open, then the clause
     return sentence[inner[0].start : inner[-1].end], "direct", tokens[k - 1].end
 
 
@@ -605,9 +619,9 @@ def _skip_addressee(tokens: list[_Token], j: int) -> int:
         return _skip_quote(tokens, j + 1)
     if j < len(tokens) and tokens[j].norm in ("ل", "لـ") and j + 1 < len(tokens) and tokens[j + 1].text in _OPEN_MARKS:
         k = j + 2
-        while k < len(tokens) and k < j + 6 and tokens[k].text not in '"»”':
+        while k < len(tokens) and k < j + 6 and tokens[k].text not in _CLOSE_MARKS:
             k += 1
-        return k + 1 if k < len(tokens) else j
+        return k + 1 if k < len(tokens) and tokens[k].text in _CLOSE_MARKS else j
     return j
 
 
@@ -731,6 +745,22 @@ def _without_wa(norm: str) -> str:
     return norm[1:] if norm.startswith("و") and len(norm) > 2 else norm
 
 
+def _may_speak(subject: str) -> bool:
+    """Someone who says things: a role, a title, people, a body, or a personal name of bare words
+    (``نفى الوزير``، ``توقعت النقابة``، ``نفى أحمد حسن``), not ``الفحوص المخبرية`` or ``الحريق``."""
+    if _speaker_like(subject):
+        return True
+    folded = [normalise_word(w) for w in subject.split() if normalise_word(w)]
+    if any((w,) in lexicon.organisation_kinds() for w in folded):
+        return True
+    if any(contains_phrase(folded, name) >= 0 for org in lexicon.organisations() for name in org.names):
+        return True
+    if len(folded) == 1:  # ``ريفيلين``: a name of one word, not a verbal noun or a definite thing
+        word = subject.split()[0]
+        return not folded[0].startswith("ال") and not _verbal_noun(_Token(word, 0, len(word), folded[0]))
+    return 2 <= len(folded) <= 4 and not any(w.startswith("ال") for w in folded[:1])
+
+
 def _speaker_like(subject: str) -> bool:
     """A role, an honorific or a word for people (``عدد من المواطنين``): someone who may speak."""
     speech = lexicon.speech()
@@ -753,8 +783,12 @@ def _split_object(tokens: list[_Token], start: int, end: int, *, ba: bool) -> in
         token, before = tokens[k], tokens[k - 1]
         if not token.is_word or not before.is_word:
             continue
-        if before.norm in speech.roles and not (not ba and token.norm in speech.object_nouns):
-            continue  # ``الوزير محمد``: a name after a role, but ``الوزير وجود`` opens the object
+        if before.norm in speech.roles and not (
+            not ba and (token.norm in speech.object_nouns or _possessive_stem(token) >= 5)
+        ):
+            continue  # ``الوزير محمد``: a name after a role, but ``الوزير وجود``، ``الوزير استقالته`` open the object
+        if before.norm in speech.subject_stops:
+            continue  # right after a particle: still inside the object (``استقالته من منصبه``)
         if any(before.norm == h[-1] for h in speech.honorifics):
             continue
         norm = token.norm
@@ -774,9 +808,17 @@ def _verbal_noun(token: _Token) -> bool:
         return True
     if norm.startswith("ال"):
         return False
-    if len(norm) >= 5 and token.text.endswith(("ها", "هم", "ه")) and not token.text.endswith("ة"):
-        return True  # ``مشاركتها``، ``رفضه``: a noun with its owner
+    if _possessive_stem(token) >= 5:
+        return True  # ``مشاركتها``، ``استقالته``: a noun with its owner (not ``نشرته``, a verb)
     return _VERBAL_NOUN.fullmatch(norm) is not None
+
+
+def _possessive_stem(token: _Token) -> int:
+    """Letters before a possessive pronoun (``مشاركتها`` -> 6), or 0 when the word has none."""
+    for suffix in lexicon.speech().pronoun_suffixes:
+        if token.text.endswith(suffix) and not token.text.endswith("ة"):
+            return len(token.norm) - len(suffix)
+    return 0
 
 
 def _long_enough(found: tuple[str, str, int] | None) -> tuple[str, str, int] | None:

@@ -89,10 +89,15 @@ def resolve(raw: list[RawStatement], full_text: str) -> list[Statement]:
     parties: list[_Party] = []
     owners: list[_Party | None] = []
     last: _Party | None = None
+    anchor: tuple[_Party | None, int] = (None, -1)  # a clause's subject that said nothing yet (``وأيد X القرار``)
     for item in raw:
         party: _Party | None
         if item.subject is None or _refers_back(item.subject, speech.refer_back):
-            party = last
+            # a participle speaks for the clause just before it, and so does a verb with no subject in
+            # that clause's sentence (``ورحب X بالقرار وقال إن``); a later ``وأضاف`` for the last speaker,
+            # or for the anchor when nobody has spoken yet
+            near = item.by_participle or item.sentence == anchor[1]
+            party = anchor[0] if near and anchor[0] is not None else (last or anchor[0])
         else:
             party = _match(parties, _issuer(item.subject))
             if party is None:
@@ -101,8 +106,12 @@ def resolve(raw: list[RawStatement], full_text: str) -> list[Statement]:
             elif _issuer(item.subject) not in party.mentions:  # repeats change nothing and made this quadratic
                 party.mentions.append(_issuer(item.subject))
         owners.append(party)
-        if party is not None:
-            last = party
+        if item.form == "anchor":
+            anchor = (party, item.sentence)
+        else:
+            anchor = (None, -1)  # a statement ends the anchor's clause
+            if party is not None:
+                last = party
     parties = _merge_roles(parties, owners)
     statements: list[Statement] = []
     seen: set[tuple[str, str]] = set()
@@ -186,9 +195,19 @@ def _match(parties: list[_Party], subject: str) -> _Party | None:
     if not mine:
         return None
     for party in reversed(parties[-_LOOKBACK:]):
-        if _same(mine, party.stems()):
+        if _same(mine, party.stems()) and not _two_people(subject, party.fullest):
             return party
     return None
+
+
+def _two_people(a: str, b: str) -> bool:
+    """Two mentions that name different persons: both split into a role and a name, and the names
+    share no word (``صالح العفالق رئيس الغرفة`` and ``خالد الصالح نائب رئيس الغرفة``)."""
+    name_a, role_a = split_role(a)
+    name_b, role_b = split_role(b)
+    if role_a is None or role_b is None:
+        return False
+    return not set(words(name_a)) & set(words(name_b))
 
 
 def _same(a: set[str], b: set[str]) -> bool:
@@ -211,7 +230,7 @@ def _merge_roles(parties: list[_Party], owners: list[_Party | None]) -> list[_Pa
             a, b = party.stems(), other.stems()
             if not a or not b:
                 continue
-            if _same(a, b):
+            if _same(a, b) and not _two_people(party.fullest, other.fullest):
                 other.mentions.extend(party.mentions)
                 party.merged_into = other
                 break
@@ -326,7 +345,7 @@ def organisation_of(speaker: str, full_text: str) -> tuple[str | None, str | Non
             fuller = _fuller_mention(folded, org, full_text)
             if fuller is not None:
                 return fuller, None
-            if not org.fits(_text_words(full_text)):
+            if not _fits(org, full_text):
                 return None, None  # ``التحالف`` in a report on Yemen: not the US-led coalition
             return org.name, org.id
     for kind in lexicon.organisation_kinds():
@@ -340,9 +359,15 @@ def organisation_of(speaker: str, full_text: str) -> tuple[str | None, str | Non
                     fuller = _fuller_mention(words(phrase), org, full_text)
                     if fuller is not None:
                         return fuller, None
-                    return (org.name, org.id) if org.fits(_text_words(full_text)) else (phrase, None)
+                    return (org.name, org.id) if _fits(org, full_text) else (phrase, None)
             return phrase, None
     return _role_body(speaker), None
+
+
+@lru_cache(maxsize=64)
+def _fits(org: Organisation, full_text: str) -> bool:
+    """Whether the article is one where ``org``'s short names mean it, once per organisation and article."""
+    return org.fits(_text_words(full_text))
 
 
 @lru_cache(maxsize=8)
@@ -371,8 +396,10 @@ def _role_body(role: str) -> str | None:
     while i < len(tokens) and folded[i] in speech.role_connectors:
         i += 1
     rest = tokens[i:]
-    if not rest:
-        return None
+    if not rest or any(w in speech.former_qualifiers for w in folded):
+        return None  # ``وزير الخارجية الأسبق``: a former minister speaks for no ministry
+    if normalise(rest[0]) in speech.not_bodies:
+        return None  # ``رئيس الوزراء``، ``رئيس الجمهورية``: an office, not a body of that name
     first = normalise(rest[0])
     if first.startswith("لل") and len(first) > 3:
         rest = ["ال" + rest[0][2:], *rest[1:]]
@@ -427,12 +454,19 @@ def _organisation_phrase(tokens: list[str], at: int, head_len: int) -> str:
 
 
 def _fuller_mention(short: list[str], org: Organisation, full_text: str) -> str | None:
+    """Another body the article names with the same head word: :func:`_fuller_mention_once`, cached."""
+    return _fuller_mention_once(tuple(short), org, full_text)
+
+
+@lru_cache(maxsize=256)
+def _fuller_mention_once(short_words: tuple[str, ...], org: Organisation, full_text: str) -> str | None:
     """Another body the article names with the same head word (``المرصد العراقي`` beside ``المرصد``).
 
     Returns that fuller name when the article names exactly one such body and it is not one of
     ``org``'s own names, so a bare ``المرصد`` then means that body.
     """
     speech = lexicon.speech()
+    short = list(short_words)
     text_words = _text_words(full_text)
     n = len(short)
     others: set[str] = set()

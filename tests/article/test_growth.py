@@ -25,6 +25,9 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "quotations each followed by a speaker": lambda n: TITLE + '"كلام كثير هنا جدا"، هذا هو رأي الخبير ' * (n // 4),
     "one sentence of many verbs": lambda n: TITLE + "وأكد الوزير أن الخطة جاهزة، مشيرا إلى أن " * (n // 4) + "العمل بدأ.",
     "nested guillemets never closed": lambda n: TITLE + "قال «" * n + " الوضع » " * (n // 2),
+    "many speakers of a short-named body": lambda n: TITLE
+    + "\n".join(f"وقال قائد التحالف سامر{k} حداد{k} إن الوضع في الرقة مستقر تماما." for k in range(n // 4)),
+    "pluperfects and pronouns": lambda n: TITLE + "وكان الوزير قد أكد أن الخطة جاهزة، وهو ما نفته مصادر، " * (n // 8),
 }
 
 

@@ -378,3 +378,45 @@ def test_feminine_dual_and_plural_speakers() -> None:
         "وقالت ناخبات في المدينة إن المراكز بعيدة، مشيرات إلى أن المواعيد قليلة.",
     )
     assert [g[1] for g in got] == ["النائبتان سهى علي ونور حسن"] * 2 + ["ناخبات"] * 2
+
+
+# Found by a review: things that are not statements or not speakers.
+
+
+def test_an_inanimate_subject_with_a_verbal_noun_is_no_statement() -> None:
+    got = statements(
+        "أكدت الفحوص المخبرية إصابة ثلاثة أشخاص بالفيروس في المدينة.",
+        "وأكد الاستطلاع تراجع شعبية الحزب الحاكم في المدن الكبرى.",
+        "وأكد ذلك تقرير نشرته الصحيفة أمس عن حجم الأضرار.",
+    )
+    assert got == []
+
+
+def test_an_anchor_speaks_for_its_clause_not_the_next_sentence() -> None:
+    got = statements(
+        "قال وزير الصحة سامي علي إن الوضع مستقر.",
+        "ورحب السكان بقرار فتح المدارس.",
+        "وأضاف أن اللقاحات متوفرة في كل المراكز.",
+    )
+    assert [g[1] for g in got] == ["سامي علي", "سامي علي"]
+
+
+def test_an_addressee_without_its_closing_mark_hides_nothing() -> None:
+    got = statements("وقال المحافظ إن الطرق مفتوحة.", 'وقال لـ"الوطن إن الوضع مستقر تماما في المدينة.')
+    assert [g[2] for g in got] == ["الطرق مفتوحة", "الوضع مستقر تماما في المدينة"]
+
+
+def test_a_count_ends_the_subject_and_a_former_minister_speaks_for_no_ministry() -> None:
+    got = resolve(
+        find_statements(
+            [
+                "وأعلنت وزارة الصحة تسجيل 300 إصابة جديدة بالفيروس خلال يوم.",
+                "وقال وزير الخارجية الأسبق عمرو موسى إن الحل سياسي.",
+                "وقال رئيس الوزراء العراقي إن الانتخابات في موعدها.",
+            ]
+        ),
+        "",
+    )
+    assert (got[0].speaker, got[0].org) == ("وزارة الصحة", "وزارة الصحة")
+    assert got[0].text.startswith("تسجيل 300")
+    assert [s.org for s in got[1:]] == [None, None]
