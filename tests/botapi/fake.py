@@ -65,6 +65,8 @@ class Call:
     files: dict[str, FileUpload] = field(default_factory=dict)
     status: int | None = 200
     response: dict[str, Any] | None = None
+    at: float = 0.0
+    """When the fake answered it (its clock)."""
 
     @property
     def ok(self) -> bool:
@@ -359,7 +361,9 @@ class FakeBotAPI:
         self.violations.extend(f"{canonical}: {problem}" for problem in problems)
         response = self._answer(canonical, params, problems)
         self.calls.append(
-            Call(canonical, params, files, None if response.timed_out else response.status, response.body)
+            Call(
+                canonical, params, files, None if response.timed_out else response.status, response.body, self.clock()
+            )
         )
         return response
 
