@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     library_dir: Path | None = Field(default=None, description="folder of articles; the single article when empty")
     library_interval: float = Field(default=10.0, gt=0, description="seconds between scans of the library folder")
     auto_publish: bool = Field(default=False, description="publish new and changed library articles by itself")
+    send_timeout: float = Field(
+        default=5.0, gt=0, le=60, description="seconds a request waits for Telegram's answer (then: outcome unknown)"
+    )
 
     @property
     def article_slot(self) -> str:

@@ -34,7 +34,9 @@ def _bot(settings: Settings, pacer: Pacer) -> Bot:
     return ExtBot(
         settings.token.get_secret_value(),
         base_url=settings.base_url,
-        request=HTTPXRequest(connection_pool_size=SENDERS + 4),
+        request=HTTPXRequest(
+            connection_pool_size=SENDERS + 4, read_timeout=settings.send_timeout, write_timeout=settings.send_timeout
+        ),
         rate_limiter=PacedLimiter(pacer),
     )
 

@@ -88,8 +88,8 @@ class OutboxResult:
 
 
 def _exponential(attempts: int) -> float:
-    """2, 4, 8... seconds (capped at 5 minutes), with jitter so retries do not come in waves."""
-    return min(300.0, 2.0**attempts) * (0.5 + random.random() / 2)
+    """1, 2, 4... seconds (capped at 5 minutes), with jitter so retries do not come in waves."""
+    return min(300.0, 2.0 ** (attempts - 1)) * (0.5 + random.random() / 2)
 
 
 def _outcome_unknown(exc: NetworkError) -> bool:

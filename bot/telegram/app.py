@@ -280,6 +280,8 @@ def build_application(
         builder = builder.rate_limiter(PacedLimiter(Pacer()))  # type: ignore[arg-type]
     if request is not None:
         builder = builder.request(request)
+    else:
+        builder = builder.read_timeout(settings.send_timeout).write_timeout(settings.send_timeout)
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     application = builder.build()

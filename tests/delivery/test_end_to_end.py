@@ -65,6 +65,7 @@ class Scenario:
             BOT_DB_PATH=str(tmp / "bot.sqlite3"),
             BOT_CACHE_DIR=str(tmp / "cache"),
             BOT_OUTBOX_INTERVAL="0.3",
+            BOT_SEND_TIMEOUT="1.5",
             BOT_LOG_LEVEL="INFO",
             **env,
         )
@@ -152,8 +153,8 @@ class Scenario:
 
 @pytest.fixture
 def server() -> Iterator[FakeBotAPIServer]:
-    # a held request answers after 6 s, past PTB's 5 s read timeout, and then the connection drops
-    with FakeBotAPIServer(timeout_stall=6.0) as running:
+    # a held request answers after 2 s, past the bot's 1.5 s read timeout, and then the connection drops
+    with FakeBotAPIServer(timeout_stall=2.0) as running:
         yield running
 
 
@@ -161,7 +162,7 @@ def test_library_mode_survives_a_kill_mid_broadcast(server: FakeBotAPIServer, tm
     library = tmp_path / "library"
     library.mkdir()
     run = Scenario(
-        server, tmp_path, 30, BOT_LIBRARY_DIR=str(library), BOT_AUTO_PUBLISH="true", BOT_LIBRARY_INTERVAL="0.5"
+        server, tmp_path, 20, BOT_LIBRARY_DIR=str(library), BOT_AUTO_PUBLISH="true", BOT_LIBRARY_INTERVAL="0.3"
     )
     article = (ROOT / "bot" / "data" / "article.txt").read_text("utf-8")
     with run.process() as bot:
@@ -188,3 +189,29 @@ def test_library_mode_survives_a_kill_mid_broadcast(server: FakeBotAPIServer, tm
         run.check(UPDATE, kills=0)
         assert run.channel_ids() == posts, "the channel posts were not edited in place"
         assert [c for c in run.api.sent("editMessageText") if c.params["chat_id"] in (CHANNEL, "@news_channel")]
+
+
+def test_single_article_mode_with_the_cli_beside_the_bot_each_killed(server: FakeBotAPIServer, tmp_path: Path) -> None:
+    path = tmp_path / "article.txt"
+    article = (ROOT / "bot" / "data" / "article.txt").read_text("utf-8")
+    path.write_text(article, "utf-8")
+    run = Scenario(server, tmp_path, 20, BOT_ARTICLE_PATH=str(path))
+    with run.process() as bot:
+        run.subscribe_all()
+    run.start_faults()
+
+    with run.process("publish") as cli:  # no bot running: the command line sends, and is killed
+        run.kill_at_a_third(cli, NEW)
+    with run.process() as bot:  # the bot takes the dead command's rows over at once, not after a lease
+        wait_for(lambda: run.everyone_has(NEW), 20, "every reachable subscriber served after the kill")
+        run.check(NEW, kills=1)
+        posts = run.channel_ids()
+
+        path.write_text(article + EXTRA, "utf-8")  # a new version the running bot does not hold
+        with run.process("publish") as cli:  # beside the bot: the bot sends the command's rows...
+            run.kill_at_a_third(bot, UPDATE)  # ...until it is killed: the command takes over
+            assert cli.wait(timeout=40) == 0, run.output()
+    report = run.output()
+    assert "edited" in report and " 0 failed" in report and "0 not yet sent" in report, report
+    run.check(UPDATE, kills=1)
+    assert run.channel_ids() == posts  # one set of posts, edited in place
