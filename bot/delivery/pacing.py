@@ -72,6 +72,7 @@ class Pacer:
         self.clock = clock
         self.sleep = sleep
         self._next = 0.0
+        self._last_dispatch = float("-inf")
         self._paused_until = 0.0
         self._last: dict[ChatKey, float] = {}
         self._group_sends: dict[ChatKey, deque[float]] = {}
@@ -92,8 +93,15 @@ class Pacer:
         return self._paused_until
 
     def refund(self) -> None:
-        """The last send was refused without being delivered (an error answer): its slot goes back."""
+        """A send was refused without being delivered (an error answer): its slot goes back.
+
+        Telegram counts the messages it delivers, so the next send may go at once.
+        """
         self._next = max(self.clock(), self._next - self.interval)
+        self._last_dispatch = float("-inf")
+
+    def _paused(self) -> bool:
+        return self._paused_until > self.clock()
 
     def done(self, chat_id: ChatKey) -> None:
         """The request to ``chat_id`` is answered: its chat interval counts from now.
@@ -146,12 +154,12 @@ class Pacer:
     def _settle(self) -> float:
         """How long a send waits for the answers of the sends before it (0 on a slow link).
 
-        Where answers come back within a few slot intervals (a fast link, a Bot API server
-        nearby), a 429 answer is usually only milliseconds away: waiting for it keeps the next
-        send out of the flood window it opens, at little cost. Where they take longer, waiting
-        would cost throughput, and the sends in flight simply meet the pause.
+        Where answers usually come back within a slot interval (a fast link, a Bot API server
+        nearby), waiting for a late one costs nothing and keeps the next send out of the flood
+        window a 429 would open. Where they take longer, waiting would cost throughput, so the
+        sends in flight simply meet the pause.
         """
-        if not self._latency or self._latency >= 3 * self.interval:
+        if not self._latency or self._latency >= self.interval:
             return 0.0
         return min(_SETTLE_CAP, max(4 * self._latency, 2 * self.interval))
 
@@ -163,7 +171,11 @@ class Pacer:
             if at > now:
                 await self.sleep(at - now)
             await self._wait_for_answers()
+            # senders that waited for the same answer wake together: they still leave a slot apart
+            while (gap := self._last_dispatch + self.interval - self.clock()) > 0 and not self._paused():
+                await self.sleep(gap)
             if self._paused_until <= self.clock():
+                self._last_dispatch = self.clock()
                 return
             self._next = max(self._next, self._paused_until)
 

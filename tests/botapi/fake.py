@@ -416,6 +416,7 @@ class FakeBotAPI:
             return fault
         if fault.status == 429 and self.rate_limiter is not None:
             self.rate_limiter.stats.injected_429 += 1
+            self.rate_limiter.stats.injected_at.append(self.clock())
             self.rate_limiter.open_flood(float((fault.body or {})["parameters"]["retry_after"]))
         if method in SEND_METHODS and chat is not None and fault.status in (400, 403) and self.faults.last_was_random:
             # the user blocked the bot or deleted the chat just now: it stays so, as on Telegram

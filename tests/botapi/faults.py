@@ -169,6 +169,13 @@ class RateStats:
     """429s injected as faults (each opens a flood window like a real one)."""
     flood_seconds: float = 0.0
     """Total time during which a flood window forbade every send."""
+    injected_at: list[float] = field(default_factory=list)
+    provoked_at: list[float] = field(default_factory=list)
+
+    def provoked_after(self, grace: float) -> int:
+        """Provoked 429s that came more than ``grace`` seconds after every injected 429 (not sends
+        already on their way when one was answered, which no concurrent client can recall)."""
+        return sum(1 for p in self.provoked_at if not any(0 <= p - i <= grace for i in self.injected_at))
     accepted_per_chat: dict[int | str, int] = field(default_factory=dict)
 
 
@@ -231,6 +238,7 @@ class RateLimiter:
         now = self.clock()
         if now < self.flood_until:
             self.stats.rejected_429 += 1
+            self.stats.provoked_at.append(now)
             return too_many_requests(max(1, math.ceil(self.flood_until - now)))
         return None
 
@@ -244,6 +252,7 @@ class RateLimiter:
         wait = max(window.retry_after(now) for window in windows)
         if wait:
             self.stats.rejected_429 += 1
+            self.stats.provoked_at.append(now)
             self.open_flood(wait)
             return too_many_requests(wait)
         for window in windows:

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHANNEL = -100777
 ADMIN = 9000
 NEW, UPDATE = "خبر جديد", "تحديث للخبر"
+GRACE = 0.25  # seconds after an injected 429 during which sends already under way may still arrive
 FAULT_KINDS = ["429", "500", "502", "timeout", "lost_answer", "403", "400_chat_not_found"]
 EXTRA = (
     "\n\nوأضاف المتحدث باسم التحالف الدولي أن العمليات العسكرية ستستمر في محيط السجن حتى استعادة "
@@ -145,7 +146,10 @@ class Scenario:
         duplicates = sum(n - 1 for n in copies.values() if n > 1)
         assert duplicates <= kills * SENDERS + self.api.lost_answers, copies
         assert self.api.sends_after_refusal == 0
-        assert self.stats.rejected_429 == 0, f"{self.stats.rejected_429} self-provoked 429s: {self.around_429s()}"
+        # a send already on its way when an injected 429 is answered meets its flood window; any
+        # other 429 would be the bot's own doing
+        late = self.stats.provoked_after(GRACE)
+        assert late == 0, f"{late} self-provoked 429s: {self.around_429s()}"
 
     def around_429s(self) -> list[str]:
         """The sends around each 429, for a failure message."""
@@ -222,6 +226,7 @@ def library_scenario(server: FakeBotAPIServer, tmp_path: Path, users: int, send_
         "lost": 0,
         "duplicates": sum(n - 1 for n in copies if n > 1),
         "provoked_429": run.stats.rejected_429,
+        "provoked_429_after_grace": run.stats.provoked_after(GRACE),
         "injected_429": run.stats.injected_429,
         "answers_lost": run.api.lost_answers,
         "resent_unknown": int(next(line for line in stats.splitlines() if "نتيجة مجهولة" in line).rsplit(":")[1]),
