@@ -13,6 +13,7 @@ from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    CallbackContext,
     CallbackQueryHandler,
     CommandHandler,
     Defaults,
@@ -90,17 +91,8 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     pacer = limiter.pacer if isinstance(limiter, PacedLimiter) else Pacer()
     outbox = Outbox(application.bot, store, pacer=pacer)  # sends from the store: needs no article in memory
     data.extra["outbox"] = asyncio.create_task(outbox.serve(settings.outbox_interval), name="outbox")
-    if application.job_queue is not None and library.folder is not None:
-        # a folder not read yet is read at once, in the background; a first run scheduled before the
-        # scheduler starts is late by the time it does, so lateness never skips it
-        first = settings.library_interval if library.scanned else 0
-        application.job_queue.run_repeating(
-            refresh_library,
-            interval=settings.library_interval,
-            first=first,
-            name="library",
-            job_kwargs={"misfire_grace_time": None, "coalesce": True},
-        )
+    if library.folder is not None:  # read at once (not one interval late), then at every interval
+        data.extra["scan"] = asyncio.create_task(_scan_then_schedule(application), name="first-scan")
     if settings.channel_id:
         problems = await channel_problems(application.bot, settings.channel_id, "en")
         if problems:
@@ -115,6 +107,22 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     if library.waiting:
         log.info("loading %s in the background; until then users are asked to wait", ", ".join(library.waiting))
         data.extra["loading"] = asyncio.create_task(load_waiting(application), name="load-articles")
+
+
+async def _scan_then_schedule(application: Application) -> None:  # type: ignore[type-arg]
+    """Task: the first library scan, right at start-up; the repeating scan job starts after it.
+
+    A job scheduled to run at once from ``post_init`` would first run one interval late (the
+    scheduler starts after ``post_init`` and counts from there), and starting the job only
+    after this scan keeps two scans from ever running at once.
+    """
+    data: BotData = application.bot_data
+    assert data.library is not None and data.settings is not None
+    if not data.library.scanned:
+        await refresh_library(CallbackContext(application))
+    if application.job_queue is not None:
+        interval = data.settings.library_interval
+        application.job_queue.run_repeating(refresh_library, interval=interval, first=interval, name="library")
 
 
 async def set_commands(bot: Bot, library: Library) -> None:
@@ -162,7 +170,7 @@ async def load_waiting(application: Application) -> None:  # type: ignore[type-a
 async def post_stop(application: Application) -> None:  # type: ignore[type-arg]
     """Abandon a background load that is still running; stop sending (the outbox lease is released)."""
     data: BotData = application.bot_data
-    for name in ("loading", "outbox"):
+    for name in ("loading", "scan", "outbox"):
         task = data.extra.pop(name, None)
         if isinstance(task, asyncio.Task) and not task.done():
             task.cancel()

@@ -257,3 +257,19 @@ def test_single_article_mode_with_the_cli_beside_the_bot_each_killed(server: Fak
     assert "edited" in report and " 0 failed" in report and "0 not yet sent" in report, report
     run.check(UPDATE, kills=1)
     assert run.channel_ids() == posts  # one set of posts, edited in place
+
+
+def test_the_library_is_read_at_once_not_one_interval_late(server: FakeBotAPIServer, tmp_path: Path) -> None:
+    library = tmp_path / "library"
+    library.mkdir()
+    (library / "news.txt").write_text((ROOT / "bot" / "data" / "article.txt").read_text("utf-8"), "utf-8")
+    run = Scenario(server, tmp_path, 1, BOT_LIBRARY_DIR=str(library), BOT_LIBRARY_INTERVAL="60")
+    with run.process():
+        user = run.users[0]
+
+        def served() -> bool:
+            run.api.message_update("/summary", user_id=user, push=True)
+            time.sleep(0.3)
+            return any(str(m.get("text", "")).startswith("ملخص الخبر") for m in run.api.chat_messages(user))
+
+        wait_for(served, 20, "/summary served well before the 60 s scan interval")
