@@ -108,6 +108,10 @@ async def _in_thread(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs
     return await asyncio.to_thread(function, *args, **kwargs)
 
 
+async def _direct(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    return function(*args, **kwargs)
+
+
 class Outbox:
     """Drains the store's outbox through ``bot``, holding the store's outbox lease while it does."""
 
@@ -125,6 +129,7 @@ class Outbox:
         article_ids: Collection[str] | None = None,
         lease_seconds: float = LEASE_SECONDS,
         owner: str | None = None,
+        store_in_thread: bool = True,
     ) -> None:
         self.bot = bot
         self.store = store
@@ -137,6 +142,9 @@ class Outbox:
         self.article_ids = frozenset(article_ids) if article_ids is not None else None
         self.lease_seconds = lease_seconds
         self.owner = owner or new_owner()
+        # store calls run in a thread, so a locked database holds up no other task (tests with
+        # virtual time call them directly)
+        self._call = _in_thread if store_in_thread else _direct
         self.pid = os.getpid()
         self.host = self.owner.split(":", 1)[0]
         self._in_flight = 0
@@ -146,7 +154,7 @@ class Outbox:
 
     async def acquire(self) -> Acquired:
         """Take or renew the outbox lease; rows another owner left ``sending`` come back when taken over."""
-        acquired = await _in_thread(
+        acquired = await self._call(
             self.store.acquire_lease, OUTBOX_LEASE, self.owner, self.pid, self.host, self.lease_seconds, self.clock()
         )
         if acquired.recovered:
@@ -155,7 +163,7 @@ class Outbox:
 
     async def release(self) -> None:
         """Give the lease up (at shutdown); rows still being sent go back to pending."""
-        await _in_thread(self.store.release_lease, OUTBOX_LEASE, self.owner)
+        await self._call(self.store.release_lease, OUTBOX_LEASE, self.owner)
 
     async def drain(self, *, until_empty: bool = True, max_seconds: float | None = None) -> OutboxResult:
         """Send every due delivery (and those that fall due while draining, if ``until_empty``).
@@ -210,13 +218,13 @@ class Outbox:
 
     async def _sender(self, result: OutboxResult, until_empty: bool, deadline: float | None) -> None:
         while deadline is None or time.monotonic() < deadline:
-            claimed = await _in_thread(self.store.claim_due, self.clock(), 1, self.owner, self.article_ids)
+            claimed = await self._call(self.store.claim_due, self.clock(), 1, self.owner, self.article_ids)
             if claimed:
                 await self._send(claimed[0], result)
                 continue
             if not until_empty:
                 return
-            due = await _in_thread(self.store.next_due, self.article_ids)
+            due = await self._call(self.store.next_due, self.article_ids)
             if due is None and self._in_flight == 0:
                 return  # nothing pending, and no send in flight that could come back as a retry
             wait = 0.05 if due is None else due - self.clock()
@@ -237,7 +245,7 @@ class Outbox:
             seconds = retry_seconds(exc)
             self.pacer.pause(seconds)
             self.pacer.refund()
-            await _in_thread(
+            await self._call(
                 self.store.mark_retry,
                 delivery.id,
                 self.clock() + seconds,
@@ -247,16 +255,16 @@ class Outbox:
             result.retried += 1
         except Forbidden as exc:
             self.pacer.refund()
-            await _in_thread(self.store.mark_dropped, delivery.id, f"403 {exc.message}")
+            await self._call(self.store.mark_dropped, delivery.id, f"403 {exc.message}")
             result.dropped += 1
         except BadRequest as exc:
             self.pacer.refund()
             if any(marker in exc.message.lower() for marker in _GONE):
-                await _in_thread(self.store.mark_dropped, delivery.id, f"400 {exc.message}")
+                await self._call(self.store.mark_dropped, delivery.id, f"400 {exc.message}")
                 result.dropped += 1
             else:
                 log.warning("delivery %s to %s refused: %s", delivery.id, delivery.chat_id, exc.message)
-                await _in_thread(self.store.mark_failed, delivery.id, f"400 {exc.message}")
+                await self._call(self.store.mark_failed, delivery.id, f"400 {exc.message}")
                 result.failed += 1
         except NetworkError as exc:  # TimedOut included
             unknown = _outcome_unknown(exc)
@@ -266,7 +274,7 @@ class Outbox:
         except TelegramError as exc:
             await self._retry_later(delivery, f"{type(exc).__name__}: {exc.message}", result, False)
         else:
-            await _in_thread(self.store.mark_sent, delivery.id, message.message_id)
+            await self._call(self.store.mark_sent, delivery.id, message.message_id)
             result.sent += 1
         finally:
             self._in_flight -= 1
@@ -274,11 +282,11 @@ class Outbox:
     async def _retry_later(self, delivery: Delivery, error: str, result: OutboxResult, unknown: bool) -> None:
         attempts = delivery.attempts + 1
         if attempts >= self.max_attempts:
-            await _in_thread(self.store.mark_failed, delivery.id, error)
+            await self._call(self.store.mark_failed, delivery.id, error)
             result.failed += 1
             return
         delay = self.backoff(attempts)
-        await _in_thread(self.store.mark_retry, delivery.id, self.clock() + delay, error, unknown=unknown)
+        await self._call(self.store.mark_retry, delivery.id, self.clock() + delay, error, unknown=unknown)
         result.retried += 1
 
 

@@ -21,7 +21,9 @@ from .virtual_time import VirtualTime
 
 def make_outbox(bot: Bot, store: SqliteStore, time: VirtualTime) -> Outbox:
     pacer = Pacer(rate=30.0, per_chat_interval=1.0, clock=time.clock, sleep=time.sleep)
-    return Outbox(bot, store, pacer=pacer, clock=time.clock, sleep=time.sleep, backoff=lambda n: 2.0**n)
+    return Outbox(
+        bot, store, pacer=pacer, clock=time.clock, sleep=time.sleep, backoff=lambda n: 2.0**n, store_in_thread=False
+    )
 
 
 def enqueue(store: SqliteStore, article: Article) -> int:
