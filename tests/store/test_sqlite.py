@@ -198,3 +198,23 @@ def test_language_choices_are_kept(store: SqliteStore) -> None:
     store.set_language(2, "ar")
     store.set_language(1, "ar")
     assert store.languages() == {1: "ar", 2: "ar"}
+
+
+def test_a_database_locked_by_another_process_delays_only_the_writer(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    path = tmp_path / "bot.sqlite3"
+    store = SqliteStore(path)
+    store.add_subscriber(1, "ar")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    writer = threading.Thread(target=lambda: store.add_subscriber(2, "ar"))
+    writer.start()
+    time.sleep(0.2)  # the writer now waits for the lock
+    started = time.monotonic()
+    assert store.is_subscribed(1) and store.stats().subscribers == 1  # reads go on meanwhile
+    assert time.monotonic() - started < 1.0 and writer.is_alive()
+    other.execute("COMMIT")
+    writer.join(timeout=10)
+    assert store.is_subscribed(2)
