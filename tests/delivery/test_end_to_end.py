@@ -273,3 +273,13 @@ def test_the_library_is_read_at_once_not_one_interval_late(server: FakeBotAPISer
             return any(str(m.get("text", "")).startswith("ملخص الخبر") for m in run.api.chat_messages(user))
 
         wait_for(served, 20, "/summary served well before the 60 s scan interval")
+
+
+def test_a_damaged_store_stops_the_bot_with_one_line(server: FakeBotAPIServer, tmp_path: Path) -> None:
+    (tmp_path / "bot.sqlite3").write_bytes(b"not a database " * 300)
+    run = Scenario(server, tmp_path, 1)
+    with run.process() as bot:
+        assert bot.wait(timeout=60) == 2
+    output = run.output()
+    assert output.count("\n") == 1 and "is damaged" in output and "Traceback" not in output
+    assert not run.api.requests("getUpdates")  # it never started polling (nor accepted /subscribe)
