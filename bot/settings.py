@@ -149,6 +149,9 @@ class Settings(BaseSettings):
     max_article_bytes: int = Field(
         default=20 * 1024 * 1024, ge=1, description="article files larger than this are refused, never read"
     )
+    send_timeout: float = Field(
+        default=5.0, gt=0, le=60, description="seconds a request waits for Telegram's answer (then: outcome unknown)"
+    )
 
     @property
     def article_slot(self) -> str:

@@ -2,11 +2,14 @@
 
 The channel's message ids are stored per article slot. Publishing again with the same content
 id posts nothing; with a new content id the stored posts are edited in place (extra posts sent,
-surplus ones deleted) and subscribers are queued for the update.
+surplus ones deleted) and subscribers are queued for the update, with the message they get
+stored beside their rows. Posts go out at the channel's pace when ``bot`` paces its requests
+(:class:`~bot.delivery.pacing.PacedLimiter`: 20 a minute, a 429 pausing everything).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from typing import Literal
@@ -15,10 +18,11 @@ from telegram import Bot, ChatMemberAdministrator, ChatMemberOwner
 from telegram.error import BadRequest, TelegramError
 
 from bot.article.model import Article
+from bot.delivery.outbox import outgoing_messages
 from bot.i18n import Language, t
 from bot.render.channel import channel_posts
 from bot.render.views import View
-from bot.store.base import Store
+from bot.store.base import DeliveryKind, Store
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +61,7 @@ async def channel_problems(bot: Bot, channel: str, lang: Language = "ar") -> lis
 async def publish(bot: Bot, store: Store, article: Article, channel: str, slot: str) -> PublishResult:
     """Post ``article`` to ``channel`` once; edit the stored posts when its content changed."""
     posts = channel_posts(article, "ar", bot.username)
-    stored = store.channel_posts(slot, channel)
+    stored = await asyncio.to_thread(store.channel_posts, slot, channel)
     if stored is not None and stored.article_id == article.id:
         return PublishResult("unchanged", list(stored.message_ids))
     message_ids: list[int] = []
@@ -69,25 +73,29 @@ async def publish(bot: Bot, store: Store, article: Article, channel: str, slot: 
         else:
             message = await bot.send_message(channel, view.text, reply_markup=view.keyboard, **view.send_options)
             message_ids.append(message.message_id)
-            store.save_channel_posts(slot, channel, stored.article_id if stored else "", message_ids)
+            await asyncio.to_thread(
+                store.save_channel_posts, slot, channel, stored.article_id if stored else "", message_ids
+            )
     for surplus in old_ids[len(posts) :]:
         await _delete(bot, channel, surplus)
     was_published = stored is not None and bool(stored.article_id)
     # subscribers first (idempotent), then the version: a crash in between re-runs both, loses neither
-    queued = store.enqueue(slot, article.id, "update" if was_published else "new")
-    store.save_channel_posts(slot, channel, article.id, message_ids)
+    kind: DeliveryKind = "update" if was_published else "new"
+    messages = outgoing_messages(article, bot.username, kind)
+    queued = await asyncio.to_thread(store.enqueue, slot, article.id, kind, messages)
+    await asyncio.to_thread(store.save_channel_posts, slot, channel, article.id, message_ids)
     return PublishResult("edited" if was_published else "posted", message_ids, queued)
 
 
 async def unpublish(bot: Bot, store: Store, channel: str, slot: str) -> int:
     """Delete the article's posts from ``channel``; returns how many were deleted."""
-    stored = store.channel_posts(slot, channel)
+    stored = await asyncio.to_thread(store.channel_posts, slot, channel)
     if stored is None:
         return 0
     deleted = 0
     for message_id in stored.message_ids:
         deleted += await _delete(bot, channel, message_id)
-    store.delete_channel_posts(slot, channel)
+    await asyncio.to_thread(store.delete_channel_posts, slot, channel)
     return deleted
 
 

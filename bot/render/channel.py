@@ -7,7 +7,6 @@ into expandable blockquotes on follow-up posts, each within Telegram's limit.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -19,7 +18,6 @@ from bot.render.html import esc, tg_len, visible
 from bot.render.links import Link, deep_link, to_callback
 from bot.render.markup import Keyboard
 from bot.render.views import View, lead_image, masthead, source_row, sources, statement_block
-from bot.store.base import Delivery
 
 _BUDGET = MessageLimit.MAX_TEXT_LENGTH - 96
 
@@ -112,16 +110,3 @@ def subscriber_message(article: Article, lang: Language, username: str, *, updat
     """What a subscriber receives: the first channel post, marked new or updated (rendered once, then cached)."""
     prefix = f"<b>{t(lang, 'update_prefix' if update else 'new_prefix')}</b>"
     return channel_posts(article, lang, username, prefix)[0]
-
-
-def subscriber_renderer(lookup: Callable[[str], Article | None], username: str) -> Callable[[Delivery], View | None]:
-    """The outbox's render function: a delivery row -> the message for its article version and language."""
-
-    def render(row: Delivery) -> View | None:
-        article = lookup(row.article_id)
-        if article is None:
-            return None
-        lang: Language = "en" if row.language == "en" else "ar"
-        return subscriber_message(article, lang, username, update=row.kind == "update")
-
-    return render

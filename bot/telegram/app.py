@@ -28,19 +28,18 @@ from bot.article import lexicon
 from bot.article.model import Article
 from bot.article.worker import ParseWorker
 from bot.delivery.channel import channel_problems, publish
-from bot.delivery.outbox import Outbox
+from bot.delivery.outbox import Outbox, outgoing_messages
+from bot.delivery.pacing import PacedLimiter, Pacer
 from bot.errors import BotError, ConfigError
 from bot.i18n import LANGUAGES, Language, t
-from bot.library import Entry, Library
-from bot.render.channel import subscriber_renderer
+from bot.library import Library
 from bot.settings import Settings
-from bot.store.base import Store
+from bot.store.base import DeliveryKind, Store
 from bot.store.sqlite import SqliteStore
 from bot.telegram import delivery, handlers, review, webhook
 from bot.telegram.context import CONTEXT_TYPES, BotData, Context
 from bot.telegram.feeds import start_feeds, stop_feeds
 from bot.telegram.flood import ChatOrderedProcessor
-from bot.telegram.ratelimit import ChatRateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -91,26 +90,20 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     data.languages.update(
         (user_id, language) for user_id, language in store.languages().items() if language in LANGUAGES
     )
-    resumed = store.recover()
-    if resumed:
-        log.info("outbox: %d deliveries interrupted by the last stop will be sent again", resumed)
-    username = application.bot.username
-    log.info("starting as @%s (id %d)", username, application.bot.id)
-
-    data.extra["outbox"] = Outbox(application.bot, store, subscriber_renderer(library.get, username))
-    if application.job_queue is not None:
-        application.job_queue.run_repeating(drain_outbox, interval=settings.outbox_interval, first=0.5, name="outbox")
-        if library.folder is not None:  # a folder not read yet is read at once, in the background
-            first = settings.library_interval if library.scanned else 0
-            application.job_queue.run_repeating(
-                refresh_library, interval=settings.library_interval, first=first, name="library"
-            )
+    log.info("starting as @%s (id %d)", application.bot.username, application.bot.id)
+    await render_missing(application.bot, store, library)
+    limiter = application.bot.rate_limiter
+    pacer = limiter.pacer if isinstance(limiter, PacedLimiter) else Pacer()
+    outbox = Outbox(application.bot, store, pacer=pacer)  # sends from the store: needs no article in memory
+    data.extra["outbox"] = asyncio.create_task(outbox.serve(settings.outbox_interval), name="outbox")
+    if library.folder is not None:  # read at once (not one interval late), then at every interval
+        data.extra["scan"] = asyncio.create_task(_scan_then_schedule(application), name="first-scan")
     if settings.channel_id:
         problems = await channel_problems(application.bot, settings.channel_id, "en")
         if problems:
             log.warning("channel %s: %s", settings.channel_id, "; ".join(problems))
         elif settings.auto_publish and not settings.review and library.folder is not None and library.scanned:
-            await publish_library(application.bot, library, settings, store, [])
+            await publish_library(application.bot, library, settings, store)
     await start_feeds(application)
     await set_commands(application.bot, library)
     if library.scanned:
@@ -120,6 +113,22 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     if library.waiting:
         log.info("loading %s in the background; until then users are asked to wait", ", ".join(library.waiting))
         data.extra["loading"] = asyncio.create_task(load_waiting(application), name="load-articles")
+
+
+async def _scan_then_schedule(application: Application) -> None:  # type: ignore[type-arg]
+    """Task: the first library scan, right at start-up; the repeating scan job starts after it.
+
+    A job scheduled to run at once from ``post_init`` would first run one interval late (the
+    scheduler starts after ``post_init`` and counts from there), and starting the job only
+    after this scan keeps two scans from ever running at once.
+    """
+    data: BotData = application.bot_data
+    assert data.library is not None and data.settings is not None
+    if not data.library.scanned:
+        await refresh_library(CallbackContext(application))
+    if application.job_queue is not None:
+        interval = data.settings.library_interval
+        application.job_queue.run_repeating(refresh_library, interval=interval, first=interval, name="library")
 
 
 async def set_commands(bot: Bot, library: Library) -> None:
@@ -165,18 +174,33 @@ async def load_waiting(application: Application) -> None:  # type: ignore[type-a
 
 
 async def post_stop(application: Application) -> None:  # type: ignore[type-arg]
-    """Abandon a background load that is still running."""
+    """Abandon a background load that is still running; stop sending (the outbox lease is released)."""
     data: BotData = application.bot_data
-    loading = data.extra.pop("loading", None)
-    if isinstance(loading, asyncio.Task) and not loading.done():
-        loading.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await loading
+    for name in ("loading", "scan", "outbox"):
+        task = data.extra.pop(name, None)
+        if isinstance(task, asyncio.Task) and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+async def render_missing(bot: Bot, store: Store, library: Library) -> None:
+    """Store the messages of rows queued without one (by an older version) whose article is loaded.
+
+    Rows whose article is not loaded wait (they are never failed for it); this runs again after
+    every library scan.
+    """
+    for article_id, kind in await asyncio.to_thread(store.missing_messages):
+        article = library.get(article_id)
+        if article is not None:
+            messages = outgoing_messages(article, bot.username, kind)
+            await asyncio.to_thread(store.save_messages, article_id, kind, messages)
 
 
 async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
-    """Close the store (a parsing child was stopped with the task that awaited it, in post_stop)."""
+    """Stop what post_stop stops, if it has not run, then close the store."""
     data: BotData = application.bot_data
+    await post_stop(application)  # again, for callers that stop the application without it: tasks go first
     await stop_feeds(application)
     if data.store is not None:
         data.store.close()
@@ -186,8 +210,9 @@ async def post_shutdown(application: Application) -> None:  # type: ignore[type-
 async def refresh_library(context: Context) -> None:
     """Job: pick up new and changed files; with auto-publish on, make sure each is published once.
 
-    The first run reads the whole folder (the bot polls meanwhile). What it finds is not news:
-    like a start-up it only sweeps the channel, and queues nothing for the subscribers.
+    The first run reads the whole folder (the bot polls meanwhile). What the store has not
+    published in its current version (files added or changed while the bot was down) is then
+    published and delivered, exactly once, like a file arriving while the bot runs.
     """
     data = context.bot_data
     library, settings, store = data.library, data.settings, data.store
@@ -202,6 +227,7 @@ async def refresh_library(context: Context) -> None:
             return  # the bot is stopping: no indexing, menu or publishing now
     else:
         changes = library.refresh()
+    await render_missing(context.bot, store, library)
     indexed = await asyncio.to_thread(library.index_pending)  # now, so that no search has to build it
     if indexed:
         log.debug("library: %d article(s) indexed for search", indexed)
@@ -216,39 +242,33 @@ async def refresh_library(context: Context) -> None:
         if not first:
             await review.request_review(context.bot, settings, [*changes.new, *changes.changed])
     elif settings.auto_publish:
-        fresh = [] if first else [*changes.new, *changes.changed]
-        await publish_library(context.bot, library, settings, store, fresh)
+        await publish_library(context.bot, library, settings, store)
 
 
-async def publish_library(bot: Bot, library: Library, settings: Settings, store: Store, fresh: list[Entry]) -> None:
-    """Publish every current article that is not yet in the channel in its current version.
+async def publish_library(bot: Bot, library: Library, settings: Settings, store: Store) -> None:
+    """Publish every current article the store has not published in its current version.
 
-    :func:`publish` is idempotent, so sweeping every entry (not only what this run saw change)
-    also catches files added while the bot was down and publications a crash interrupted. With
-    no channel, only the fresh entries are queued for the subscribers (also idempotent).
+    The store keeps what was published per file (the channel posts; without a channel, a record
+    of the version queued), so sweeping every entry catches new and changed files, files added
+    while the bot was down and publications a crash interrupted, and publishes each version once.
     """
-    entries = library.entries() if settings.channel_id else fresh
-    for entry in entries:
+    channel = settings.channel_id or ""
+    for entry in library.entries():
         try:
+            stored = await asyncio.to_thread(store.channel_posts, entry.slot, channel)
+            if stored is not None and stored.article_id == entry.article.id:
+                continue
             if settings.channel_id:
-                stored = store.channel_posts(entry.slot, settings.channel_id)
-                if stored is None or stored.article_id != entry.article.id:
-                    await publish(bot, store, entry.article, settings.channel_id, entry.slot)
+                await publish(bot, store, entry.article, settings.channel_id, entry.slot)
             else:
-                store.enqueue(entry.slot, entry.article.id, "new")
+                kind: DeliveryKind = "new" if stored is None else "update"
+                messages = outgoing_messages(entry.article, bot.username, kind)
+                await asyncio.to_thread(store.enqueue, entry.slot, entry.article.id, kind, messages)
+                await asyncio.to_thread(store.save_channel_posts, entry.slot, "", entry.article.id, [])
         except TelegramError as exc:
             log.warning("auto-publish of %s failed: %s (tried again at the next scan)", entry.slot, exc.message)
         except BotError as exc:
             log.error("auto-publish of %s failed: %s", entry.slot, exc)
-
-
-async def drain_outbox(context: Context) -> None:
-    """Job: send what the outbox holds, at Telegram's pace."""
-    outbox = context.bot_data.extra.get("outbox")
-    if isinstance(outbox, Outbox):
-        result = await outbox.drain(until_empty=False, max_seconds=60)
-        if result.sent or result.failed or result.dropped:
-            log.info("outbox: %s", result)
 
 
 def build_application(
@@ -278,11 +298,13 @@ def build_application(
     # updates of different chats are handled at once, a chat's own in order, a flooding chat held back
     processor = ChatOrderedProcessor()
     builder = builder.concurrent_updates(processor)
-    if rate_limiter:
-        limiter = rate_limiter if isinstance(rate_limiter, BaseRateLimiter) else ChatRateLimiter(max_retries=2)
+    if rate_limiter:  # one pacer for replies, channel posts and the outbox (bot.delivery.pacing)
+        limiter = rate_limiter if isinstance(rate_limiter, BaseRateLimiter) else PacedLimiter(Pacer())
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     if request is not None:
         builder = builder.request(request)
+    else:
+        builder = builder.read_timeout(settings.send_timeout).write_timeout(settings.send_timeout)
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     application = builder.build()
@@ -372,8 +394,11 @@ class _UnknownCommand(filters.MessageFilter):
 
 
 def run(settings: Settings, source: Article | Library) -> None:
-    """Run until interrupted: long polling by default, or a webhook server (with ``GET /healthz``)."""
-    application = build_application(settings, source)
+    """Run until interrupted: long polling by default, or a webhook server (with ``GET /healthz``).
+
+    The store is opened first, so a damaged or unreadable one stops the start with one line.
+    """
+    application = build_application(settings, source, store=SqliteStore(settings.db_path))
     if settings.mode == "webhook":
         webhook.run(application, settings)  # PTB's run_webhook, plus GET /healthz
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections.abc import Callable, Coroutine
@@ -33,7 +34,7 @@ async def subscribe(update: Update, context: Context) -> None:
     if chat is None or chat.type != "private":
         await _reply(update, views.plain(lang, "private_only").text)
         return
-    added = store_of(context).add_subscriber(chat.id, lang)
+    added = await asyncio.to_thread(store_of(context).add_subscriber, chat.id, lang)
     await _reply(update, views.plain(lang, "subscribed" if added else "already_subscribed").text)
 
 
@@ -43,7 +44,7 @@ async def unsubscribe(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    removed = store_of(context).remove_subscriber(chat.id)
+    removed = await asyncio.to_thread(store_of(context).remove_subscriber, chat.id)
     await _reply(update, views.plain(lang, "unsubscribed" if removed else "not_subscribed").text)
 
 
@@ -134,7 +135,7 @@ async def unpublish_command(update: Update, context: Context) -> None:
 async def stats(update: Update, context: Context) -> None:
     """/stats (admins): subscribers, deliveries by state, articles and broken files."""
     lang = language(update, context)
-    numbers = store_of(context).stats()
+    numbers = await asyncio.to_thread(store_of(context).stats)
     library = context.bot_data.library
     text = views.plain(lang, "stats", **numbers.__dict__).text
     if library is not None:

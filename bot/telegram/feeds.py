@@ -86,4 +86,4 @@ async def poll_feeds(context: Context) -> None:
     elif first:
         log.info("feeds: first poll found no article")
     if settings.auto_publish and (result.found or first):
-        await publish_library(context.bot, library, settings, store, fresh)
+        await publish_library(context.bot, library, settings, store)

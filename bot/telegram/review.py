@@ -7,6 +7,7 @@ restart too; a button of a version a newer one replaced says so instead of publi
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Bot, Update
@@ -14,6 +15,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.article.model import Article
 from bot.delivery.channel import channel_problems, publish
+from bot.delivery.outbox import outgoing_messages
 from bot.library import Entry
 from bot.render import views
 from bot.render.channel import review_decided, review_failed, review_request
@@ -94,6 +96,9 @@ async def _publish(context: Context, article: Article, slot: str, admin: str) ->
             log.warning("review: publishing %r failed: %s", slot, "; ".join(problems))
             return review_failed(article, lang, username, slot, problems)
     else:
-        store_of(context).enqueue(slot, article.id, "new")
+        store = store_of(context)
+        messages = outgoing_messages(article, username, "new")
+        await asyncio.to_thread(store.enqueue, slot, article.id, "new", messages)
+        await asyncio.to_thread(store.save_channel_posts, slot, "", article.id, [])  # published: swept no more
     log.info("review: %r (%s) published by %s", slot, article.id, admin)
     return review_decided(article, lang, username, slot, "review_published", admin=admin)

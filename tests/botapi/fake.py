@@ -65,6 +65,8 @@ class Call:
     files: dict[str, FileUpload] = field(default_factory=dict)
     status: int | None = 200
     response: dict[str, Any] | None = None
+    at: float = 0.0
+    """When the fake answered it (its clock)."""
 
     @property
     def ok(self) -> bool:
@@ -152,6 +154,11 @@ class FakeBotAPI:
         self.admin_chats: set[int] = set(admin_chats)
         self.blocked_users: set[int] = set()
         self.gone_chats: set[int] = set()
+        self.sends_after_refusal = 0
+        """Sends to a chat after the fake answered it 403 or 400 chat not found (a client that ignores them)."""
+        self._refused_chats: set[int] = set()
+        self.lost_answers = 0
+        """Sends carried out whose answer an injected ``lost_answer`` fault then dropped."""
         self.faults = FaultInjector()
         self.rate_limiter: RateLimiter | None = None
         self.webhook: dict[str, Any] = {"url": ""}
@@ -242,7 +249,12 @@ class FakeBotAPI:
         methods: Collection[str] | None = None,
         retry_after: int = 1,
     ) -> None:
-        """Fail each call (of ``methods``, default all) with probability ``rate``, reproducibly."""
+        """Fail each call (of ``methods``, default all) with probability ``rate``, reproducibly.
+
+        A random ``403`` blocks that user and a random ``400_chat_not_found`` deletes that chat for
+        good (as when a user blocks the bot mid-broadcast); ``429`` opens a flood window when rate
+        limits are on; ``lost_answer`` sends the message, then drops the answer.
+        """
         with self._lock:
             self.faults.set_random(rate, kinds, seed, methods, retry_after)
 
@@ -252,11 +264,22 @@ class FakeBotAPI:
             self.faults.clear()
 
     def enable_rate_limits(
-        self, per_chat_per_second: int = 1, global_per_second: int = 30, group_per_minute: int = 20
+        self,
+        per_chat_per_second: int = 1,
+        global_per_second: int = 30,
+        group_per_minute: int = 20,
+        *,
+        flood_window: bool = True,
     ) -> RateStats:
-        """Enforce Telegram's flood limits on send methods (429 with ``retry_after`` when exceeded)."""
+        """Enforce Telegram's flood limits on send methods (429 with ``retry_after`` when exceeded).
+
+        With ``flood_window``, every 429 (a limit exceeded or an injected one) refuses all sends
+        until its ``retry_after`` has passed; a send inside that window is a provoked 429 too.
+        """
         with self._lock:
-            self.rate_limiter = RateLimiter(self.clock, per_chat_per_second, global_per_second, group_per_minute)
+            self.rate_limiter = RateLimiter(
+                self.clock, per_chat_per_second, global_per_second, group_per_minute, flood_window
+            )
             return self.rate_limiter.stats
 
     def disable_rate_limits(self) -> None:
@@ -338,7 +361,9 @@ class FakeBotAPI:
         self.violations.extend(f"{canonical}: {problem}" for problem in problems)
         response = self._answer(canonical, params, problems)
         self.calls.append(
-            Call(canonical, params, files, None if response.timed_out else response.status, response.body)
+            Call(
+                canonical, params, files, None if response.timed_out else response.status, response.body, self.clock()
+            )
         )
         return response
 
@@ -356,13 +381,51 @@ class FakeBotAPI:
     def _answer(self, method: str, params: dict[str, Any], problems: list[Problem]) -> FakeResponse:
         if problems:
             return error_response(problems[0].status, problems[0].description)
+        sending = method in SEND_METHODS
+        chat = self._resolve_chat(params.get("chat_id")) if sending else None
+        chat_id = chat.id if chat is not None else _int_or_none(params.get("chat_id"))
+        if sending and chat_id in self._refused_chats:
+            self.sends_after_refusal += 1
+        if sending and self.rate_limiter is not None:
+            flooded = self.rate_limiter.in_flood()
+            if flooded is not None:
+                return flooded
         fault = self.faults.next_fault(method)
         if fault is not None:
-            return fault
+            return self._fault(fault, method, params, chat)
+        response = self._handle(method, params)
+        if sending and response.status in (400, 403) and chat_id is not None:
+            description = str((response.body or {}).get("description", ""))
+            if response.status == 403 or "chat not found" in description:
+                self._refused_chats.add(chat_id)
+        return response
+
+    def _handle(self, method: str, params: dict[str, Any]) -> FakeResponse:
         handler = self._handlers().get(method)
         if handler is None:
             return self._generic(method, params)
         return handler(params)
+
+    def _fault(self, fault: FakeResponse, method: str, params: dict[str, Any], chat: FakeChat | None) -> FakeResponse:
+        """Apply an injected fault: a 429 opens a flood window, 403/400 last, a lost answer sends first."""
+        if fault.accept_first:
+            response = self._handle(method, params)
+            if not response.ok:
+                return response
+            self.lost_answers += 1
+            return fault
+        if fault.status == 429 and self.rate_limiter is not None:
+            self.rate_limiter.stats.injected_429 += 1
+            self.rate_limiter.stats.injected_at.append(self.clock())
+            self.rate_limiter.open_flood(float((fault.body or {})["parameters"]["retry_after"]))
+        if method in SEND_METHODS and chat is not None and fault.status in (400, 403) and self.faults.last_was_random:
+            # the user blocked the bot or deleted the chat just now: it stays so, as on Telegram
+            if fault.status == 403 and chat.type == "private":
+                self.blocked_users.add(chat.id)
+            elif fault.status == 400:
+                self.forget_chat(chat.id)
+            self._refused_chats.add(chat.id)
+        return fault
 
     # ------------------------------------------------------------------ handlers
 
@@ -928,6 +991,13 @@ class FakeBotAPI:
         if self.violations:
             listing = "\n  ".join(self.violations)
             raise AssertionError(f"{len(self.violations)} invalid Bot API request(s):\n  {listing}")
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _user(user_id: int, first_name: str = "مستخدم") -> dict[str, Any]:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
-FaultKind = Literal["429", "500", "502", "timeout", "403", "400_chat_not_found"]
+FaultKind = Literal["429", "500", "502", "timeout", "lost_answer", "403", "400_chat_not_found"]
 FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
 
 #: Methods that count as "sending a message" for flood limits.
@@ -45,6 +45,8 @@ class FakeResponse:
     status: int
     body: dict[str, Any] | None
     timed_out: bool = False
+    accept_first: bool = False
+    """``lost_answer``: the request is carried out (the message is sent), then its answer is lost."""
 
     @property
     def ok(self) -> bool:
@@ -80,6 +82,8 @@ def fault_response(kind: str, retry_after: int = 5) -> FakeResponse:
         return error_response(502, "Bad Gateway")
     if kind == "timeout":
         return FakeResponse(0, None, timed_out=True)
+    if kind == "lost_answer":
+        return FakeResponse(0, None, timed_out=True, accept_first=True)
     if kind == "403":
         return error_response(403, "Forbidden: bot was blocked by the user")
     if kind == "400_chat_not_found":
@@ -106,6 +110,8 @@ class FaultInjector:
     retry_after: int = 1
     rng: random.Random = field(default_factory=random.Random)
     injected: int = 0
+    last_was_random: bool = False
+    """Whether the last fault came from the random rate (those model users: a 403 or 400 lasts)."""
 
     def fail_next(self, method: str | None, kind: str, count: int = 1, retry_after: int = 5) -> None:
         """Make the next ``count`` calls of ``method`` (any method if None) fail with ``kind``."""
@@ -142,10 +148,12 @@ class FaultInjector:
                 if rule.remaining <= 0:
                     self.rules.remove(rule)
                 self.injected += 1
+                self.last_was_random = False
                 return fault_response(rule.kind, rule.retry_after)
         if self.rate and self.kinds and (self.methods is None or method in self.methods):
             if self.rng.random() < self.rate:
                 self.injected += 1
+                self.last_was_random = True
                 return fault_response(self.rng.choice(self.kinds), self.retry_after)
         return None
 
@@ -156,6 +164,18 @@ class RateStats:
 
     accepted_sends: int = 0
     rejected_429: int = 0
+    """429s the client provoked: over a limit, or sending inside a flood window."""
+    injected_429: int = 0
+    """429s injected as faults (each opens a flood window like a real one)."""
+    flood_seconds: float = 0.0
+    """Total time during which a flood window forbade every send."""
+    injected_at: list[float] = field(default_factory=list)
+    provoked_at: list[float] = field(default_factory=list)
+
+    def provoked_after(self, grace: float) -> int:
+        """Provoked 429s that came more than ``grace`` seconds after every injected 429 (not sends
+        already on their way when one was answered, which no concurrent client can recall)."""
+        return sum(1 for p in self.provoked_at if not any(0 <= p - i <= grace for i in self.injected_at))
     accepted_per_chat: dict[int | str, int] = field(default_factory=dict)
 
 
@@ -184,8 +204,11 @@ class RateLimiter:
         per_chat_per_second: int = 1,
         global_per_second: int = 30,
         group_per_minute: int = 20,
+        flood_window: bool = True,
     ) -> None:
         self.clock = clock
+        self.flood_window = flood_window
+        self.flood_until = float("-inf")
         self.per_chat_per_second = per_chat_per_second
         self.group_per_minute = group_per_minute
         self.global_window = _Window(global_per_second, 1.0)
@@ -200,13 +223,37 @@ class RateLimiter:
             windows.append(self.group_windows.setdefault(chat_id, _Window(self.group_per_minute, 60.0)))
         return windows
 
+    def open_flood(self, seconds: float) -> None:
+        """A 429 was answered: like Telegram, refuse every send until ``seconds`` have passed."""
+        if not self.flood_window:
+            return
+        now = self.clock()
+        until = now + seconds
+        if until > self.flood_until:
+            self.stats.flood_seconds += until - max(now, self.flood_until)
+            self.flood_until = until
+
+    def in_flood(self) -> FakeResponse | None:
+        """The 429 for a send made inside a flood window (counted as provoked), else None."""
+        now = self.clock()
+        if now < self.flood_until:
+            self.stats.rejected_429 += 1
+            self.stats.provoked_at.append(now)
+            return too_many_requests(max(1, math.ceil(self.flood_until - now)))
+        return None
+
     def admit(self, chat_id: int | str, is_group: bool) -> FakeResponse | None:
         """Record one send to ``chat_id``; return a 429 answer if it exceeds a limit."""
         now = self.clock()
+        flooded = self.in_flood()
+        if flooded is not None:
+            return flooded
         windows = self._windows(chat_id, is_group)
         wait = max(window.retry_after(now) for window in windows)
         if wait:
             self.stats.rejected_429 += 1
+            self.stats.provoked_at.append(now)
+            self.open_flood(wait)
             return too_many_requests(wait)
         for window in windows:
             window.events.append(now)

@@ -12,6 +12,7 @@ connection, so a client with a shorter read timeout sees a timeout (PTB: ``Timed
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -113,6 +114,11 @@ class _Server(ThreadingHTTPServer):
         self.fake = fake
         self.timeout_stall = timeout_stall
         self.stopping = threading.Event()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away (killed, timed out) is expected here; anything else is printed."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class FakeBotAPIServer:

@@ -546,3 +546,40 @@ async def test_http_server_timeout_json_body_and_stop() -> None:
     with pytest.raises(RuntimeError):
         _ = server.port
     server.api.assert_clean()
+
+
+# ---------------------------------------------------------------- flood windows, lasting refusals, lost answers
+
+
+async def test_a_429_opens_a_flood_window_for_every_chat(fake_api: FakeBotAPI, fake_bot: Bot) -> None:
+    clock = _Clock()
+    fake_api.clock = clock
+    stats = fake_api.enable_rate_limits()
+    fake_api.fail_next("sendMessage", "429", retry_after=2)
+    with pytest.raises(RetryAfter):
+        await fake_bot.send_message(1, "a")
+    clock.now += 1.5
+    with pytest.raises(RetryAfter) as retry:  # another chat, still inside the window: provoked
+        await fake_bot.send_message(2, "b")
+    assert _seconds(retry.value) == 1
+    clock.now += 0.5
+    await fake_bot.send_message(2, "c")
+    assert (stats.injected_429, stats.rejected_429, stats.flood_seconds) == (1, 1, 2.0)
+
+
+async def test_random_refusals_last_and_later_sends_are_counted(fake_api: FakeBotAPI, fake_bot: Bot) -> None:
+    fake_api.set_random_faults(1.0, ["403"], seed=1, methods=["sendMessage"])
+    with pytest.raises(Forbidden):
+        await fake_bot.send_message(1001, "x")
+    fake_api.clear_faults()
+    with pytest.raises(Forbidden):  # blocked for good, not for one call
+        await fake_bot.send_message(1001, "x")
+    assert fake_api.sends_after_refusal == 1
+
+
+async def test_a_lost_answer_sends_the_message_then_times_out(fake_api: FakeBotAPI, fake_bot: Bot) -> None:
+    fake_api.fail_next("sendMessage", "lost_answer")
+    with pytest.raises(TimedOut):
+        await fake_bot.send_message(1001, "x")
+    assert fake_api.sent_texts(1001) == []  # the client never saw an answer...
+    assert [m["text"] for m in fake_api.chat_messages(1001)] == ["x"] and fake_api.lost_answers == 1  # ...yet it arrived

@@ -10,10 +10,8 @@ from pathlib import Path
 from telegram import Bot
 
 from bot.article import Article
-from bot.delivery.outbox import Outbox
+from bot.delivery.outbox import SENDERS, Outbox, outgoing_messages
 from bot.delivery.pacing import Pacer
-from bot.render.channel import subscriber_message
-from bot.store.base import Delivery
 from bot.store.sqlite import SqliteStore
 from tests.botapi.fake import FakeBotAPI
 from tests.botapi.memory import InMemoryRequest
@@ -21,22 +19,25 @@ from tests.botapi.memory import InMemoryRequest
 from .virtual_time import VirtualTime
 
 
-def make_outbox(bot: Bot, store: SqliteStore, article: Article, time: VirtualTime) -> Outbox:
-    def render(row: Delivery):  # type: ignore[no-untyped-def]
-        return subscriber_message(article, "ar", bot.username, update=row.kind == "update")
-
+def make_outbox(bot: Bot, store: SqliteStore, time: VirtualTime) -> Outbox:
     pacer = Pacer(rate=30.0, per_chat_interval=1.0, clock=time.clock, sleep=time.sleep)
-    return Outbox(bot, store, render, pacer=pacer, clock=time.clock, sleep=time.sleep, backoff=lambda n: 2.0**n)
+    return Outbox(
+        bot, store, pacer=pacer, clock=time.clock, sleep=time.sleep, backoff=lambda n: 2.0**n, store_in_thread=False
+    )
+
+
+def enqueue(store: SqliteStore, article: Article) -> int:
+    return store.enqueue("bundled", article.id, "new", outgoing_messages(article, "arabic_news_test_bot", "new"))
 
 
 def received(fake: FakeBotAPI) -> Counter[int]:
     return Counter(int(call.result["chat"]["id"]) for call in fake.sent("sendMessage"))
 
 
-async def test_thousand_subscribers_exactly_once_through_faults_and_a_crash(
+async def test_every_subscriber_served_through_faults_and_a_crash(
     fake_api: FakeBotAPI, article: Article, tmp_path: Path
 ) -> None:
-    subscribers = list(range(10_001, 11_001))
+    subscribers = list(range(10_001, 10_401))
     blocked, gone = subscribers[:7], subscribers[7:12]
     for chat in subscribers:
         fake_api.add_chat(chat, "private")
@@ -48,13 +49,13 @@ async def test_thousand_subscribers_exactly_once_through_faults_and_a_crash(
         store.add_subscriber(chat, "ar")
     for chat in gone:  # chats deleted since they subscribed
         fake_api.forget_chat(chat)
-    assert store.enqueue("bundled", article.id, "new") == 1000
+    assert enqueue(store, article) == 400
     fake_api.set_random_faults(0.10, ["429", "500", "502", "timeout"], seed=7, methods=["sendMessage"], retry_after=3)
 
     time = VirtualTime()
     async with time.running(), Bot(fake_api.token, request=InMemoryRequest(fake_api)) as bot:
-        worker = asyncio.create_task(make_outbox(bot, store, article, time).drain())
-        while len(fake_api.sent("sendMessage")) < 400:
+        worker = asyncio.create_task(make_outbox(bot, store, time).drain())
+        while len(fake_api.sent("sendMessage")) < 150:
             await asyncio.sleep(0)
         worker.cancel()  # the process dies mid-broadcast
         try:
@@ -62,17 +63,18 @@ async def test_thousand_subscribers_exactly_once_through_faults_and_a_crash(
         except asyncio.CancelledError:
             pass
     store.close()
-    assert 400 <= sum(received(fake_api).values()) < 1000
+    assert 150 <= sum(received(fake_api).values()) < 400
 
-    restarted = SqliteStore(path)  # a new process on the same database
-    restarted.recover()
+    restarted = SqliteStore(path)  # a new process on the same database, once the dead one's lease expired
+    time.now += 16
     async with time.running(), Bot(fake_api.token, request=InMemoryRequest(fake_api)) as bot:
-        result = await make_outbox(bot, restarted, article, time).drain()
+        result = await make_outbox(bot, restarted, time).drain()
     counts = received(fake_api)
     reachable = set(subscribers) - set(blocked) - set(gone)
     assert set(counts) == reachable
-    assert set(counts.values()) == {1}
     stats = restarted.stats()
+    duplicates = sum(counts.values()) - len(reachable)  # sends in flight at the crash may go twice...
+    assert duplicates <= min(SENDERS, stats.resent_unknown)  # ...at most one per sender, each counted
     assert (stats.sent, stats.pending, stats.sending, stats.failed) == (len(reachable), 0, 0, 0)
     assert stats.dropped == len(blocked) + len(gone) and stats.subscribers == len(reachable)
     assert result.retried > 0  # the faults really happened
@@ -83,11 +85,11 @@ async def test_failures_are_recorded_after_max_attempts(fake_api: FakeBotAPI, ar
     fake_api.add_chat(5, "private")
     store = SqliteStore(tmp_path / "db.sqlite3")
     store.add_subscriber(5, "ar")
-    store.enqueue("bundled", article.id, "new")
+    enqueue(store, article)
     fake_api.fail_next("sendMessage", "500", count=20)
     time = VirtualTime()
     async with time.running(), Bot(fake_api.token, request=InMemoryRequest(fake_api)) as bot:
-        outbox = make_outbox(bot, store, article, time)
+        outbox = make_outbox(bot, store, time)
         outbox.max_attempts = 3
         result = await outbox.drain()
     assert result.failed == 1 and store.stats().failed == 1
@@ -103,9 +105,9 @@ async def test_pace_stays_within_telegram_limits(fake_api: FakeBotAPI, article: 
     for chat in range(1, 301):
         fake_api.add_chat(chat, "private")
         store.add_subscriber(chat, "ar")
-    store.enqueue("bundled", article.id, "new")
+    enqueue(store, article)
     async with time.running(), Bot(fake_api.token, request=InMemoryRequest(fake_api)) as bot:
-        await make_outbox(bot, store, article, time).drain()
+        await make_outbox(bot, store, time).drain()
     assert stats.accepted_sends == 300 and stats.rejected_429 == 0
 
 

@@ -5,17 +5,15 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
-from telegram import Bot, Update
-from telegram.error import RetryAfter
+from telegram import Update
 
 from bot.article import Article
+from bot.delivery.pacing import PacedLimiter, Pacer
 from bot.i18n import t
 from bot.telegram.app import build_application, post_init, post_shutdown
-from bot.telegram.flood import FloodGate, Verdict, addressed_to_bot
-from bot.telegram.ratelimit import ChatRateLimiter
+from bot.telegram.flood import FloodGate, Verdict
 from tests.botapi.fake import FakeBotAPI
 from tests.botapi.memory import InMemoryRequest
 
@@ -26,8 +24,8 @@ FAST = 20  # messages a second per chat, and a minute per group, times 60: fake 
 # group's 20 answers take a second (at Telegram's 20 a minute, spaced 3 s apart, they take a minute)
 
 
-def fast_limiter() -> ChatRateLimiter:
-    return ChatRateLimiter(chat_per_second=FAST, group_per_minute=FAST * 60)
+def fast_limiter() -> PacedLimiter:
+    return PacedLimiter(Pacer(per_chat_interval=1 / FAST, group_per_minute=FAST * 60))
 
 
 async def until(condition: Callable[[], Any], timeout: float) -> bool:
@@ -113,40 +111,3 @@ def test_the_gate_remembers_a_bounded_number_of_chats() -> None:
     for chat in range(10_000):
         gate.admit(chat, group=False)
     assert len(gate._windows) <= 100
-
-
-async def test_a_429_pauses_only_its_own_chat() -> None:
-    limiter = ChatRateLimiter(chat_per_second=100, overall_per_second=100)
-    calls: list[tuple[int, float]] = []
-    started = time.monotonic()
-    refused = {1}
-
-    async def send(chat_id: int) -> dict[str, Any]:
-        calls.append((chat_id, time.monotonic() - started))
-        if chat_id in refused:
-            refused.discard(chat_id)
-            raise RetryAfter(timedelta(seconds=1))
-        return {"ok": True}
-
-    async def request(chat_id: int) -> float:
-        await limiter.process_request(send, (chat_id,), {}, "sendMessage", {"chat_id": chat_id}, None)
-        return time.monotonic() - started
-
-    first = asyncio.create_task(request(1))
-    await asyncio.sleep(0.05)  # chat 1 got its 429 and waits
-    others = await asyncio.gather(request(2), request(3))
-    assert max(others) < 0.5  # not held by chat 1's pause
-    assert await first >= 1.0  # chat 1 itself waited and was sent again
-    assert [chat for chat, _ in calls].count(1) == 2
-
-
-async def test_only_updates_for_the_bot_count_against_a_group_budget(fake_api: FakeBotAPI, fake_bot: Bot) -> None:
-    def update(text: str, chat_type: str = "supergroup") -> Update:
-        chat_id = GROUP if chat_type != "private" else None
-        return Update.de_json(fake_api.message_update(text, chat_id=chat_id, chat_type=chat_type), fake_bot)
-
-    assert addressed_to_bot(update(f"/summary@{fake_api.username}"))
-    assert addressed_to_bot(update("/summary"))
-    assert not addressed_to_bot(update("/start@some_other_bot"))  # another bot's command in the same group
-    assert not addressed_to_bot(update("just talking"))  # the members' own conversation
-    assert addressed_to_bot(update("hello", chat_type="private"))

@@ -142,7 +142,7 @@ async def test_quotes_across_the_library(library_driver: Driver) -> None:
     assert "من قال ماذا" in library_driver.fake.last("editMessageText").result["text"]
 
 
-async def test_the_folder_is_read_after_the_bot_starts_and_old_files_are_not_news(
+async def test_the_folder_is_read_after_the_bot_starts_and_files_added_meanwhile_are_news_once(
     fake_api: FakeBotAPI, tmp_path: Path
 ) -> None:
     folder = tmp_path / "articles"
@@ -157,14 +157,16 @@ async def test_the_folder_is_read_after_the_bot_starts_and_old_files_are_not_new
         assert library.loading
         await driver.send("/summary", user_id=USER)
         assert "قيد التحضير" in driver.texts()[-1]  # asked to wait, not told there is no news
+        await driver.app.bot_data.extra["scan"]  # the first scan, which post_init starts at once
         jobs = driver.app.job_queue.get_jobs_by_name("library") if driver.app.job_queue else ()
-        assert len(jobs) == 1  # the library job, which post_init schedules to run at once
-        await refresh_library(CallbackContext(driver.app))
+        assert len(jobs) == 1  # and then the repeating scan
         assert not library.loading and len(library) == 1
         await driver.send("/summary", user_id=USER)
         assert driver.texts()[-1].startswith("ملخص الخبر")
         stored = driver.app.bot_data.store
-        assert stored is not None and stored.stats().pending == 0  # files found at start-up are not queued as news
+        assert stored is not None and stored.stats().pending == 1  # added while the bot was down: news, once
+        await refresh_library(CallbackContext(driver.app))
+        assert stored.stats().pending == 1  # the store remembers it was published: not queued again
         assert library.index_pending() == 0  # the job indexed it for search already
 
 
