@@ -123,7 +123,8 @@ async def switch_language(update: Update, context: Context) -> None:
     new: Language = "en" if language(update, context) == "ar" else "ar"
     if update.effective_user is not None:
         context.bot_data.languages[update.effective_user.id] = new
-        store_of(context).set_language(update.effective_user.id, new)
+        # off the event loop: a store locked by another process delays this chat only
+        await asyncio.to_thread(store_of(context).set_language, update.effective_user.id, new)
     await _reply(update, views.plain(new, "lang_set"))
 
 
