@@ -25,6 +25,7 @@ import pytest
 from bot.delivery.outbox import SENDERS
 from tests.botapi.fake import FakeBotAPI
 from tests.botapi.http_server import FakeBotAPIServer
+from tests.processes import stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 CHANNEL = -100777
@@ -84,13 +85,7 @@ class Scenario:
         try:
             yield process
         finally:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            stop_process(process)
 
     def output(self, index: int = -1) -> str:
         return self.logs[index].read_text()

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tests.botapi.http_server import FakeBotAPIServer
+from tests.processes import stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,13 +48,7 @@ def bot_process(env: dict[str, str], cwd: Path) -> Iterator[subprocess.Popen[str
     try:
         yield process
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(process)
 
 
 def test_polling_process_answers_and_stops_cleanly(fake_server: FakeBotAPIServer, tmp_path: Path) -> None:
