@@ -43,6 +43,9 @@ from bot.telegram.flood import ChatOrderedProcessor
 
 log = logging.getLogger(__name__)
 
+RUNNING_WAIT = 10.0
+"""Seconds a fatal load error waits for the bot to be running before it stops it (see load_waiting)."""
+
 # One handler group: PTB tries the handlers in order and stops at the first that takes the
 # update, so the fallbacks at the end cost nothing for the updates a command already took.
 COMMANDS = 0
@@ -162,10 +165,9 @@ async def load_waiting(application: Application) -> None:  # type: ignore[type-a
             if not isinstance(exc, BotError):
                 log.error("unexpected error loading %s", slot, exc_info=exc)
             data.extra["fatal"] = str(exc) if isinstance(exc, BotError) else f"{path}: unexpected error"
-            for _ in range(100):  # stop_running() before the bot runs is only looked at once, early
-                if application.running:
-                    break
-                await asyncio.sleep(0.1)
+            deadline = time.monotonic() + RUNNING_WAIT
+            while not application.running and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)  # stop_running() before the bot runs is only looked at once, early
             application.stop_running()
             return
         library.add(slot, article)

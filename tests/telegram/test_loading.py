@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
+import bot.telegram.app as app_module
 from bot.article import Article
 from bot.article.load import DEFAULT_ARTICLE
 from bot.article.worker import ParseWorker
@@ -63,7 +66,10 @@ async def test_users_are_asked_to_wait_then_served(fake_api: FakeBotAPI, article
         await post_stop(app)
 
 
-async def test_a_broken_article_stops_the_bot_with_its_error(fake_api: FakeBotAPI, tmp_path: Path) -> None:
+async def test_a_broken_article_stops_the_bot_with_its_error(
+    fake_api: FakeBotAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "RUNNING_WAIT", 0.3)  # this app never runs: do not wait the 10 s for it
     broken = tmp_path / "broken.txt"
     broken.write_bytes(b"\x00binary")
     app = _waiting_app(fake_api, broken, ParseWorker(None, inline_bytes=0))
