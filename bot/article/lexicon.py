@@ -91,6 +91,10 @@ class Speech:
     former_qualifiers: frozenset[str]
     not_bodies: frozenset[str]
     demonstratives: frozenset[str]
+    pluperfect_particles: frozenset[str]
+    emphatic_particles: frozenset[str]
+    aside_openers: frozenset[str]
+    pronoun_subjects: frozenset[str]
 
     @cached_property
     def triggers(self) -> frozenset[str]:
@@ -209,6 +213,10 @@ def speech() -> Speech:
         former_qualifiers=frozenset(normalise(w) for w in raw["former_qualifiers"]),
         not_bodies=frozenset(normalise(w) for w in raw["not_bodies"]),
         demonstratives=_forms(raw["demonstratives"]),
+        pluperfect_particles=_forms(raw["pluperfect_particles"], ("",)),
+        emphatic_particles=_forms(raw["emphatic_particles"], ("",)),
+        aside_openers=_forms(raw["aside_openers"], ("",)),
+        pronoun_subjects=_forms(raw["pronoun_subjects"], ("",)),
     )
 
 

@@ -308,22 +308,24 @@ def _fronted_subject(sentence: str, tokens: list[_Token], i: int) -> str | None:
     if i > 3 * _FRONTED_WORDS:
         return None  # far from the sentence's start: no noun phrase of a few words before the verb
     before = [t for t in tokens[:i] if t.is_word]
-    if len(before) >= 3 and before[-1].norm in ("قد", "لقد") and before[0].norm in speech.past_auxiliaries:
+    pluperfect = len(before) >= 3 and before[-1].norm in speech.pluperfect_particles
+    if pluperfect and before[0].norm in speech.past_auxiliaries:
         words = before[1:-1]  # ``وكان رئيس النادي X قد كشف``: the subject between كان and قد
         text = sentence[words[0].start : words[-1].end]
         return _clean_subject(" ".join(text.translate(_QUOTE_MARKS).split()).strip(_TRAILING))
-    if len(before) >= 3 and before[0].norm in speech.contrast_openers and before[-1].norm in ("فقد", "فلقد"):
+    if len(before) >= 3 and before[0].norm in speech.contrast_openers and before[-1].norm in speech.emphatic_particles:
         before = before[:-1]  # ``أما مركز وصول فقد نفى``
     elif before and before[-1].norm in speech.verb_particles:
         return None  # ``وقد رحب``: the particle belongs to the verb
     if not before or len(before) > _FRONTED_WORDS or any(t.norm in speech.verbs or t.quote is not None for t in before):
         return None
     first = before[0]
-    if first.norm in speech.contrast_openers and (tokens[i].norm.startswith("ف") or tokens[i - 1].norm == "فقد"):
+    emphatic = tokens[i].norm.startswith("ف") or tokens[i - 1].norm in speech.emphatic_particles
+    if first.norm in speech.contrast_openers and emphatic:
         words = before[1:]
     elif i > 0 and tokens[i - 1].text in _COMMAS and not tokens[i].norm.startswith("ف"):
         bare = _without_wa(first.norm)
-        if bare in speech.subject_stops or bare in speech.clause_openers or bare in ("من", "بدوره", "بدورها"):
+        if bare in speech.subject_stops or bare in speech.clause_openers or bare in speech.aside_openers:
             return None  # ``ومن جانبه،``، ``وفي السياق،``: an aside, not a subject
         words = before
     elif i > 0 and tokens[i - 1].is_word and not tokens[i].norm.startswith(("و", "ف")):
@@ -336,7 +338,7 @@ def _fronted_subject(sentence: str, tokens: list[_Token], i: int) -> str | None:
             return None  # ``وعن الحوار عبر المواقع قال``: an aside, not a noun phrase
     else:
         return None
-    if not words or all(t.norm in speech.after_quote_openers or t.norm in ("ما", "وهو", "وهي") for t in words):
+    if not words or all(t.norm in speech.after_quote_openers or t.norm in speech.pronoun_subjects for t in words):
         return None  # ``وهو ما أكده``: a pronoun, not a noun phrase
     text = sentence[words[0].start : words[-1].end]
     return _clean_subject(" ".join(text.translate(_QUOTE_MARKS).split()).strip(_TRAILING))
