@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -35,7 +36,14 @@ PRIVATE_USER = 5
 async def run(flood: int, cap: float) -> None:
     fake = FakeBotAPI()
     fake.enable_rate_limits()
-    settings = Settings(_env_file=None, token=fake.token, base_url="http://127.0.0.1:9/bot")  # type: ignore[call-arg]
+    scratch = Path(tempfile.mkdtemp(prefix="bench-flood-"))  # the store and cache, not in the working folder
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        token=fake.token,
+        base_url="http://127.0.0.1:9/bot",
+        db_path=scratch / "bot.sqlite3",
+        cache_dir=scratch / "cache",
+    )
     app = build_application(
         settings, load_article(), request=InMemoryRequest(fake), get_updates_request=InMemoryRequest(fake)
     )

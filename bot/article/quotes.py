@@ -38,6 +38,7 @@ _NOT_BA = frozenset({"بيان", "بيانه", "بيانها", "بعد", "بين
 _QUOTE_MARKS = str.maketrans("", "", '"«»“”„')
 _OPEN_MARKS = frozenset('"«“„')
 _CLOSE_MARKS = frozenset('"»”')
+_MARKS = _OPEN_MARKS | _CLOSE_MARKS
 
 
 @dataclass(frozen=True)
@@ -607,7 +608,7 @@ def _quoted_words(tokens: list[_Token], j: int) -> int:
 def _unpaired(sentence: str, tokens: list[_Token], j: int) -> tuple[str, str, int] | None:
     """An opening mark with no partner: the words after it to the next mark or the sentence's end."""
     k = j + 1
-    while k < len(tokens) and tokens[k].text not in '"«»“”„' and tokens[k].quote is None:
+    while k < len(tokens) and tokens[k].text not in _MARKS and tokens[k].quote is None:
         k += 1
     inner = [t for t in tokens[j + 1 : k] if t.is_word]
     if len(inner) < 3 or any(t.norm in lexicon.speech().complements for t in inner[1:3]):
