@@ -26,7 +26,8 @@ from telegram import Update
 
 from bot.article import load_article
 from bot.settings import Settings
-from bot.telegram.app import build_application, post_init, post_shutdown
+from bot.telegram.app import build_application
+from bot.telegram.jobs import post_init, post_shutdown
 from tests.botapi import FakeBotAPI, InMemoryRequest
 
 GROUP = -1001234567

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.parse import variants
 from bot.article.load import DEFAULT_ARTICLE
-from bot.library import Library
+from bot.articles.service import ArticleService
 
 QUERIES = ["الحسكة", "والتحالف الدولي", "برينان", "المرصد السوري", "سجن غويران", "كلمة غير موجودة", "داعش هجوم"]
 
@@ -40,16 +40,17 @@ def main() -> None:
             day = 1 + k % 28
             (folder / f"a{k:05d}.txt").write_text(article.replace("2022.01.26", f"2022.01.{day:02d}"), "utf-8")
         before = rss_mib()
-        library = Library(folder)
+        service = ArticleService(folder=folder)
+        library = service.registry
         start = time.perf_counter()
-        changes = library.refresh()
+        changes = service.refresh_now()
         load = time.perf_counter() - start
         print(
             f"load: {len(changes.new):,} articles in {load:.1f} s ({len(changes.new) / load:.0f}/s), "
             f"peak RSS {rss_mib():.0f} MiB (before loading {before:.0f} MiB), broken {len(changes.broken)}"
         )
         start = time.perf_counter()
-        again = library.refresh()
+        again = service.refresh_now()
         print(f"rescan with nothing changed: {time.perf_counter() - start:.2f} s, {len(again.new)} new")
         start = time.perf_counter()
         indexed = library.index_pending()  # the bot does this in a thread after each scan

@@ -14,12 +14,10 @@ from pydantic import ValidationError
 from telegram.error import InvalidToken, TelegramError
 
 from bot.article import load_article
-from bot.article.cache import load_article_cached
-from bot.article.load import DEFAULT_ARTICLE
 from bot.article.model import Article
-from bot.article.worker import ParseWorker
+from bot.articles.cache import load_article_cached
+from bot.articles.service import ArticleService
 from bot.errors import BotError
-from bot.library import Library
 from bot.logs import redact
 from bot.preview import PREVIEW_VIEWS
 from bot.settings import Settings, describe_error, unknown_variables
@@ -86,43 +84,24 @@ def _article(settings: Settings, path: str | None = None) -> Article:
     )
 
 
-def _library(settings: Settings, *, background: bool = False) -> Library:
-    """The folder of articles when one is set (broken files are skipped), else the single article.
+def _articles(settings: Settings) -> ArticleService:
+    """The articles the bot would serve, read now: the folder when one is set (broken files are
+    skipped), else the single article (the feeds are the running bot's: not fetched here)."""
+    service = ArticleService.from_settings(settings)
+    if service.folder is not None:
+        service.refresh_now()
+    elif settings.article_path is not None or not settings.feed_urls:
+        service.add(settings.article_slot, _article(settings))
+    return service
 
-    With ``background``, a large single article that the cache does not hold yet, or the folder,
-    is left for the running bot to load (:func:`bot.telegram.app.load_waiting`,
-    :func:`bot.telegram.app.refresh_library`), so it starts polling at once.
-    """
-    if settings.library_dir is None and settings.feed_urls and settings.article_path is None:
-        library = Library()  # the feeds alone: filled by the bot's feed job (bot.telegram.feeds)
-        library.scanned = not background
-        library.collection = True
-        return library
-    if settings.library_dir is None:
-        if not background:
-            return Library.of(_article(settings), settings.article_slot)
-        worker = ParseWorker(
-            settings.cache_dir,
-            max_summary_sentences=settings.summary_max_sentences,
-            max_summary_chars=settings.summary_max_chars,
-            max_bytes=settings.max_article_bytes,
-        )
-        article = worker.quick(settings.article_path)  # a missing or unreadable file fails here, at once
-        if article is not None:
-            return Library.of(article, settings.article_slot)
-        return Library.awaiting(settings.article_path or DEFAULT_ARTICLE, settings.article_slot)
-    if not settings.library_dir.is_dir():
-        raise BotError(f"the library folder {settings.library_dir} does not exist or is not a folder")
-    library = Library(
-        settings.library_dir,
-        max_summary_sentences=settings.summary_max_sentences,
-        max_summary_chars=settings.summary_max_chars,
-        cache_dir=settings.cache_dir,
-        max_bytes=settings.max_article_bytes,
-    )
-    if not background:  # the running bot reads the folder itself, in the background
-        library.refresh()
-    return library
+
+def _serving(settings: Settings) -> ArticleService:
+    """The service ``python -m bot`` runs: the folder and feeds are read by the running bot, in the
+    background, and so is a large single article the cache does not hold yet, so that it starts
+    polling at once (:mod:`bot.telegram.jobs`); a missing or unreadable single file fails here."""
+    service = ArticleService.from_settings(settings)
+    service.prepare(settings)
+    return service
 
 
 def _preview(settings: Settings, args: argparse.Namespace) -> int:
@@ -132,7 +111,7 @@ def _preview(settings: Settings, args: argparse.Namespace) -> int:
     if args.article:
         articles = [_article(settings, args.article)]
     else:
-        articles = [entry.article for entry in _library(settings).entries()]
+        articles = [entry.article for entry in _articles(settings).registry.entries()]
         if not articles:
             raise BotError(f"the library folder {settings.library_dir} holds no article")
     try:
@@ -220,7 +199,7 @@ def _main(argv: Sequence[str] | None) -> int:
                 if not settings.channel_id:
                     print("error: no channel set (BOT_CHANNEL_ID): there is nothing to publish to", file=sys.stderr)
                     return 2
-                items = [(entry.slot, entry.article) for entry in _library(settings).entries()]
+                items = [(entry.slot, entry.article) for entry in _articles(settings).registry.entries()]
                 if args.dry_run:
                     return asyncio.run(_dry_run(settings, items, html=args.html))
                 return asyncio.run(run_publish(settings, items, deliver=not args.no_deliver))
@@ -230,7 +209,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
         webhook_secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
         setup_logging(settings.log_level, settings.token.get_secret_value(), webhook_secret)
-        run(settings, _library(settings, background=True))
+        run(settings, _serving(settings))
         return 0
     except InvalidToken:  # PTB's message holds the token itself: never print it
         print("error: Telegram rejected the bot token; check BOT_TOKEN (see .env.example)", file=sys.stderr)

@@ -37,7 +37,7 @@ SECRET = "s3cret-Webhook_Token-9"
 
 def formatted(message: str, *args: object, exc: BaseException | None = None, tracebacks: bool = False) -> str:
     info = (type(exc), exc, exc.__traceback__) if exc is not None else None
-    record = logging.LogRecord("bot.library", logging.WARNING, __file__, 1, message, args, info)
+    record = logging.LogRecord("bot.articles.folder", logging.WARNING, __file__, 1, message, args, info)
     return SafeFormatter(secret=TOKEN, tracebacks=tracebacks).format(record)
 
 

@@ -60,10 +60,10 @@ async def channel_problems(bot: Bot, channel: str, lang: Language = "ar") -> lis
 
 async def publish(bot: Bot, store: Store, article: Article, channel: str, slot: str) -> PublishResult:
     """Post ``article`` to ``channel`` once; edit the stored posts when its content changed."""
-    posts = channel_posts(article, "ar", bot.username)
     stored = await asyncio.to_thread(store.channel_posts, slot, channel)
     if stored is not None and stored.article_id == article.id:
         return PublishResult("unchanged", list(stored.message_ids))
+    posts = channel_posts(article, "ar", bot.username)
     message_ids: list[int] = []
     old_ids = list(stored.message_ids) if stored else []
     for index, view in enumerate(posts):
@@ -79,12 +79,33 @@ async def publish(bot: Bot, store: Store, article: Article, channel: str, slot: 
     for surplus in old_ids[len(posts) :]:
         await _delete(bot, channel, surplus)
     was_published = stored is not None and bool(stored.article_id)
-    # subscribers first (idempotent), then the version: a crash in between re-runs both, loses neither
-    kind: DeliveryKind = "update" if was_published else "new"
-    messages = outgoing_messages(article, bot.username, kind)
-    queued = await asyncio.to_thread(store.enqueue, slot, article.id, kind, messages)
+    queued = await _queue(bot, store, article, slot, "update" if was_published else "new")
     await asyncio.to_thread(store.save_channel_posts, slot, channel, article.id, message_ids)
     return PublishResult("edited" if was_published else "posted", message_ids, queued)
+
+
+async def deliver(bot: Bot, store: Store, article: Article, channel: str | None, slot: str) -> PublishResult:
+    """Publish ``article`` once in its version: to ``channel`` (:func:`publish`), else to the subscribers only.
+
+    Without a channel, what was delivered is recorded as channel posts of the channel ``""``
+    with no message, so the same version is queued once however often this is called.
+    """
+    if channel:
+        return await publish(bot, store, article, channel, slot)
+    stored = await asyncio.to_thread(store.channel_posts, slot, "")
+    if stored is not None and stored.article_id == article.id:
+        return PublishResult("unchanged")
+    queued = await _queue(bot, store, article, slot, "new" if stored is None else "update")
+    await asyncio.to_thread(store.save_channel_posts, slot, "", article.id, [])
+    return PublishResult("posted" if stored is None else "edited", [], queued)
+
+
+async def _queue(bot: Bot, store: Store, article: Article, slot: str, kind: DeliveryKind) -> int:
+    """Keep the version, then queue it for the subscribers (idempotent): a crash before the caller
+    records the version re-runs both and loses neither."""
+    await asyncio.to_thread(store.save_article, slot, article.id, article.to_json(indent=None))
+    messages = outgoing_messages(article, bot.username, kind)
+    return await asyncio.to_thread(store.enqueue, slot, article.id, kind, messages)
 
 
 async def unpublish(bot: Bot, store: Store, channel: str, slot: str) -> int:

@@ -27,7 +27,7 @@ class Shelf:
     article: Callable[[str], Article | None]
     articles: Callable[[], Sequence[Article]]
     search: Callable[[str], list[Article]] = lambda query: []
-    """The articles matching a query, best first (``Library.search``)."""
+    """The articles matching a query, best first (``Registry.search``)."""
     query: Callable[[str], str | None] = lambda key: None
     """The words of a recent search, by :func:`bot.render.views.search_key`."""
 

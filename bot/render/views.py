@@ -481,7 +481,7 @@ class LibrarySource:
 def library_sources(articles: Sequence[Article]) -> tuple[LibrarySource, ...]:
     """Statements of every article grouped by organisation; ``articles`` come newest first.
 
-    Grouped once per library version: the same articles (``Library.articles()`` hands out one
+    Grouped once per library version: the same articles (``Registry.articles()`` hands out one
     tuple per version) find the groups made before.
     """
     return _library_sources(tuple(articles))

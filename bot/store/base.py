@@ -127,9 +127,7 @@ class Store(Protocol):
         """Every remembered language choice, by user id (read once at start-up)."""
         ...
 
-    def enqueue(
-        self, slot: str, article_id: str, kind: DeliveryKind, messages: Mapping[str, OutgoingMessage]
-    ) -> int:
+    def enqueue(self, slot: str, article_id: str, kind: DeliveryKind, messages: Mapping[str, OutgoingMessage]) -> int:
         """One pending delivery of ``article_id`` per current subscriber (never twice); returns rows added.
 
         ``messages`` (by language, at least one) is stored with the rows in the same transaction; a
@@ -193,6 +191,14 @@ class Store(Protocol):
 
     def stats(self) -> DeliveryStats:
         """Subscribers and deliveries by state."""
+        ...
+
+    def save_article(self, slot: str, article_id: str, article_json: str) -> None:
+        """Keep an article version a delivery refers to (once per id), so any process can find it."""
+        ...
+
+    def article_json(self, article_id: str) -> str | None:
+        """The JSON of a version kept by :meth:`save_article`; None when it was never kept."""
         ...
 
     def close(self) -> None:

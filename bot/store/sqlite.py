@@ -129,7 +129,17 @@ FEED_MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX feed_entries_recent ON feed_entries (updated_at);
     """,
 )
-PARTS: dict[str, tuple[str, ...]] = {"feeds": FEED_MIGRATIONS}
+ARTICLE_MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE article_versions (
+        article_id TEXT PRIMARY KEY,
+        slot TEXT NOT NULL,
+        article TEXT NOT NULL,
+        saved_at REAL NOT NULL
+    );
+    """,
+)
+PARTS: dict[str, tuple[str, ...]] = {"feeds": FEED_MIGRATIONS, "articles": ARTICLE_MIGRATIONS}
 """Each part's own migrations, applied after the main ones."""
 
 
@@ -214,11 +224,34 @@ class _FeedTables:
         return int(str(self._query("SELECT COUNT(*) FROM feed_entries")[0][0]))
 
 
+class _ArticleTables:
+    """The article versions deliveries refer to (mixed into :class:`SqliteStore`)."""
+
+    def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        raise NotImplementedError
+
+    def _query(self, sql: str, args: tuple[object, ...] | list[object] = ()) -> list[tuple[object, ...]]:
+        raise NotImplementedError
+
+    def save_article(self, slot: str, article_id: str, article_json: str) -> None:
+        self._write(
+            lambda db: db.execute(
+                "INSERT INTO article_versions (article_id, slot, article, saved_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (article_id) DO NOTHING",
+                (article_id, slot, article_json, time.time()),
+            )
+        )
+
+    def article_json(self, article_id: str) -> str | None:
+        rows = self._query("SELECT article FROM article_versions WHERE article_id = ?", (article_id,))
+        return str(rows[0][0]) if rows else None
+
+
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-class SqliteStore(_FeedTables):
+class SqliteStore(_FeedTables, _ArticleTables):
     """:class:`~bot.store.base.Store` on SQLite (WAL journal; a write and a read connection, thread-safe)."""
 
     def __init__(self, path: Path | str, *, hostname: str | None = None) -> None:
@@ -393,9 +426,7 @@ class SqliteStore(_FeedTables):
 
     # outbox ----------------------------------------------------------------------------
 
-    def enqueue(
-        self, slot: str, article_id: str, kind: DeliveryKind, messages: Mapping[str, OutgoingMessage]
-    ) -> int:
+    def enqueue(self, slot: str, article_id: str, kind: DeliveryKind, messages: Mapping[str, OutgoingMessage]) -> int:
         if not messages:
             raise ValueError("enqueue needs at least one message")
         languages = sorted(messages)

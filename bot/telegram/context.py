@@ -1,7 +1,8 @@
-"""Typed shared state: the loaded article and settings live in ``bot_data``."""
+"""Typed shared state: the article service, the settings and the store live in ``bot_data``."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,37 +11,44 @@ from telegram import Update
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.article.model import Article
-from bot.article.worker import ParseWorker
+from bot.articles.registry import Registry
+from bot.articles.service import ArticleService
 from bot.errors import NoArticleError
 from bot.i18n import Language, pick_language
-from bot.library import Library
 from bot.settings import Settings
 from bot.store.base import Store
-from bot.web.poller import FeedPoller
 
 
 @dataclass
 class BotData:
     """What every handler shares; filled in by :func:`bot.telegram.app.build_application`."""
 
-    library: Library | None = None
+    articles: ArticleService | None = None
+    """Every article served, from every source (:mod:`bot.articles`); scheduled by :mod:`bot.telegram.jobs`."""
     settings: Settings | None = None
     store: Store | None = None
-    worker: ParseWorker | None = None
-    feeds: FeedPoller | None = None
-    """The feed source, when ``BOT_FEED_URLS`` is set (see :mod:`bot.telegram.feeds`)."""
     languages: dict[int, Language] = field(default_factory=dict)
     """Languages users chose with /lang, loaded from the store at start-up and written through."""
     searches: OrderedDict[str, str] = field(default_factory=OrderedDict)
     """Recent /search queries by key, so the result pages' buttons can find them (bounded)."""
-    extra: dict[str, Any] = field(default_factory=dict)
+    tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    """Background work started by ``post_init`` (the outbox, the first scan, a large article's load),
+    by name; cancelled by ``post_stop``."""
+    fatal: str | None = None
+    """Why the bot stopped itself (the single article turned out not to be one); the exit's error."""
+
+    @property
+    def registry(self) -> Registry | None:
+        """The articles being served (:attr:`articles`' registry)."""
+        return self.articles.registry if self.articles is not None else None
 
     def require(self) -> tuple[Article, Settings]:
         """The newest article and the settings; :class:`NoArticleError` while the library is empty."""
-        assert self.library is not None and self.settings is not None
-        latest = self.library.latest()
+        registry = self.registry
+        assert registry is not None and self.settings is not None
+        latest = registry.latest()
         if latest is None:
-            raise NoArticleError(None, "articles are still loading" if self.library.loading else "no article yet")
+            raise NoArticleError(None, "articles are still loading" if registry.loading else "no article yet")
         return latest, self.settings
 
     def remember_search(self, key: str, query: str, keep: int = 1024) -> None:
@@ -51,8 +59,9 @@ class BotData:
             self.searches.popitem(last=False)
 
     def article(self, article_id: str) -> Article | None:
-        """Any article version this process has served, by id."""
-        return self.library.get(article_id) if self.library is not None else None
+        """Any article version served, or delivered before a restart, by id."""
+        registry = self.registry
+        return registry.get(article_id) if registry is not None else None
 
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]

@@ -72,7 +72,7 @@ def _target(context: Context) -> tuple[Article, str, str] | None:
     article, settings = context.bot_data.require()
     if not settings.channel_id:
         return None
-    library = context.bot_data.library
+    library = context.bot_data.registry
     slot = (library.slot_of(article.id) if library is not None else None) or settings.article_slot
     return article, settings.channel_id, slot
 
@@ -136,7 +136,7 @@ async def stats(update: Update, context: Context) -> None:
     """/stats (admins): subscribers, deliveries by state, articles and broken files."""
     lang = language(update, context)
     numbers = await asyncio.to_thread(store_of(context).stats)
-    library = context.bot_data.library
+    library = context.bot_data.registry
     text = views.plain(lang, "stats", **numbers.__dict__).text
     if library is not None:
         text += "\n" + views.plain(lang, "stats_library", articles=len(library), broken=len(library.broken)).text

@@ -32,7 +32,7 @@ async def _reply(update: Update, view: View) -> None:
 
 def _open(link: Link, update: Update, context: Context) -> View | None:
     """The view a button or deep link asks for (:func:`bot.render.router.open_link`)."""
-    library, searches = context.bot_data.library, context.bot_data.searches
+    library, searches = context.bot_data.registry, context.bot_data.searches
     shelf = Shelf(
         context.bot_data.article,
         lambda: _library_articles(context),
@@ -77,7 +77,7 @@ async def full(update: Update, context: Context) -> None:
 
 
 def _library_articles(context: Context) -> tuple[Article, ...]:
-    library = context.bot_data.library
+    library = context.bot_data.registry
     return library.articles() if library is not None else ()
 
 
@@ -194,7 +194,7 @@ async def latest(update: Update, context: Context) -> None:
 async def list_articles(update: Update, context: Context) -> None:
     """/list [N]: the articles, newest first, a page at a time."""
     article, _settings = context.bot_data.require()
-    library = context.bot_data.library
+    library = context.bot_data.registry
     assert library is not None
     lang = language(update, context)
     number = read_number(context.args[0]) if context.args else 1
@@ -210,7 +210,7 @@ async def list_articles(update: Update, context: Context) -> None:
 async def search(update: Update, context: Context) -> None:
     """/search WORDS: Arabic-aware search over titles, text and speakers."""
     article, _settings = context.bot_data.require()
-    library = context.bot_data.library
+    library = context.bot_data.registry
     assert library is not None
     lang = language(update, context)
     query = " ".join(context.args or [])[:200]
@@ -227,7 +227,7 @@ async def inline_query(update: Update, context: Context) -> None:
     query = update.inline_query
     if query is None:
         return
-    library = context.bot_data.library
+    library = context.bot_data.registry
     lang = language(update, context)
     if library is not None and library.latest() is None:  # nothing to offer yet: say so, and cache nothing
         button = preparing_button(lang) if library.loading else None
@@ -250,7 +250,7 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(update, Update) and update.effective_chat is not None and update.effective_chat.type == "private":
         lang = language(update, context) if context.bot_data.settings is not None else "ar"
         try:
-            waiting = empty and context.bot_data.library is not None and context.bot_data.library.loading
+            waiting = empty and context.bot_data.registry is not None and context.bot_data.registry.loading
             text = views.plain(lang, ("article_loading" if waiting else "no_article") if empty else "error").text
             await context.bot.send_message(update.effective_chat.id, text, **SEND_OPTIONS)
         except Exception:  # the chat may be gone or Telegram unreachable: logging is all we can do

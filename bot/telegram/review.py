@@ -7,16 +7,14 @@ restart too; a button of a version a newer one replaced says so instead of publi
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from telegram import Bot, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.article.model import Article
-from bot.delivery.channel import channel_problems, publish
-from bot.delivery.outbox import outgoing_messages
-from bot.library import Entry
+from bot.articles.registry import Entry
+from bot.delivery.channel import channel_problems, deliver
 from bot.render import views
 from bot.render.channel import review_decided, review_failed, review_request
 from bot.render.links import from_callback
@@ -51,7 +49,7 @@ async def review_button(update: Update, context: Context) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    settings, library = context.bot_data.settings, context.bot_data.library
+    settings, library = context.bot_data.settings, context.bot_data.registry
     assert settings is not None and library is not None
     lang = settings.default_language
     link = from_callback(query.data)
@@ -85,20 +83,14 @@ async def _publish(context: Context, article: Article, slot: str, admin: str) ->
     settings = context.bot_data.settings
     assert settings is not None
     lang, username = settings.default_language, context.bot.username
-    if settings.channel_id:
-        problems = await channel_problems(context.bot, settings.channel_id, lang)
-        if not problems:
-            try:
-                await publish(context.bot, store_of(context), article, settings.channel_id, slot)
-            except TelegramError as exc:
-                problems = [exc.message]
-        if problems:
-            log.warning("review: publishing %r failed: %s", slot, "; ".join(problems))
-            return review_failed(article, lang, username, slot, problems)
-    else:
-        store = store_of(context)
-        messages = outgoing_messages(article, username, "new")
-        await asyncio.to_thread(store.enqueue, slot, article.id, "new", messages)
-        await asyncio.to_thread(store.save_channel_posts, slot, "", article.id, [])  # published: swept no more
+    problems = await channel_problems(context.bot, settings.channel_id, lang) if settings.channel_id else []
+    if not problems:
+        try:  # the channel (when there is one) and the subscribers
+            await deliver(context.bot, store_of(context), article, settings.channel_id, slot)
+        except TelegramError as exc:
+            problems = [exc.message]
+    if problems:
+        log.warning("review: publishing %r failed: %s", slot, "; ".join(problems))
+        return review_failed(article, lang, username, slot, problems)
     log.info("review: %r (%s) published by %s", slot, article.id, admin)
     return review_decided(article, lang, username, slot, "review_published", admin=admin)

@@ -71,7 +71,7 @@ class _Health(tornado.web.RequestHandler):
 
     def get(self) -> None:
         data: BotData = self.bot_application.bot_data
-        library = data.library
+        library = data.registry
         running = bool(self.bot_application.running)
         self.set_status(HTTPStatus.OK if running else HTTPStatus.SERVICE_UNAVAILABLE)
         self.set_header("Content-Type", "application/json")

@@ -19,8 +19,9 @@ from telegram import Update
 
 from bot.article import Article
 from bot.i18n import t
-from bot.telegram.app import build_application, post_init, post_shutdown
+from bot.telegram.app import build_application
 from bot.telegram.flood import GROUP_ANSWERS, PRIVATE_ANSWERS
+from bot.telegram.jobs import post_init, post_shutdown
 from tests.botapi import FakeBotAPI, InMemoryRequest
 from tests.fuzz.conftest import make_settings
 

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.article.worker import ParseWorker
-from bot.library import Library
+from bot.articles.service import ArticleService
+from bot.articles.worker import ParseWorker
 from tests.article.conftest import OTHER_OUTLET
 
 BUNDLED = (Path(__file__).resolve().parents[2] / "bot" / "data" / "article.txt").read_text("utf-8")
@@ -70,15 +70,15 @@ def test_any_mix_of_hostile_files_is_scanned_to_the_end(workspace: Path, kinds: 
     names = {f"f{n}-{kind}.txt": kind for n, kind in enumerate(kinds)}
     for name, kind in names.items():
         make(folder, outside, name, kind)
-    library = Library(folder, max_bytes=LIMIT)
+    library = ArticleService(folder=folder, worker=ParseWorker(None, max_bytes=LIMIT))
     try:
-        asyncio.run(asyncio.wait_for(library.refresh_async(ParseWorker(None)), timeout=20))
+        asyncio.run(asyncio.wait_for(library.refresh(), timeout=20))
     finally:
         for name, kind in names.items():
             if kind == "fifo":  # frees a reader blocked on it, were there one
                 with open(os.open(folder / name, os.O_RDWR | os.O_NONBLOCK), "wb"):
                     pass
-    served = {entry.slot for entry in library.entries()}
+    served = {entry.slot for entry in library.registry.entries()}
     assert served == {name for name, kind in names.items() if kind in ARTICLES}
-    assert set(library.broken) == {name for name, kind in names.items() if kind in HOSTILE}
-    assert not library.loading
+    assert set(library.registry.broken) == {name for name, kind in names.items() if kind in HOSTILE}
+    assert not library.registry.loading

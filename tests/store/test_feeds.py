@@ -17,13 +17,15 @@ def test_an_older_store_gets_the_feed_tables_and_keeps_its_rows(tmp_path: Path) 
     store = SqliteStore(path)
     store.add_subscriber(5, "en")
     store.close()
-    db = sqlite3.connect(path)  # as a store written before the feed tables existed
-    db.executescript("DROP TABLE feed_entries; DROP TABLE feed_state; DROP TABLE schema_parts;")
+    db = sqlite3.connect(path)  # as a store written before the feed and article tables existed
+    db.executescript(
+        "DROP TABLE feed_entries; DROP TABLE feed_state; DROP TABLE article_versions; DROP TABLE schema_parts;"
+    )
     db.close()
 
     reopened = SqliteStore(path)
     assert reopened.schema_version() == SCHEMA_VERSION and reopened.part_version("feeds") == len(FEED_MIGRATIONS)
-    assert reopened.is_subscribed(5) and isinstance(reopened, FeedLog)
+    assert reopened.is_subscribed(5) and isinstance(reopened, FeedLog) and reopened.part_version("articles") == 1
     reopened.save_feed_state("https://x.example/feed", '"e1"', None)
     state = reopened.feed_state("https://x.example/feed")
     assert state is not None and (state.etag, state.last_modified) == ('"e1"', None)

@@ -11,9 +11,10 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.article import Article
-from bot.library import Library
+from bot.articles.service import ArticleService
 from bot.settings import Settings
-from bot.telegram.app import build_application, post_init, post_shutdown
+from bot.telegram.app import build_application
+from bot.telegram.jobs import post_init, post_shutdown
 from tests.botapi.fake import FakeBotAPI
 from tests.botapi.memory import InMemoryRequest
 
@@ -44,7 +45,7 @@ class Driver:
 
 
 @asynccontextmanager
-async def bot_driver(fake: FakeBotAPI, settings: Settings, source: Article | Library) -> AsyncIterator[Driver]:
+async def bot_driver(fake: FakeBotAPI, settings: Settings, source: Article | ArticleService) -> AsyncIterator[Driver]:
     """The bot as ``python -m bot`` builds it (no rate limiter) over ``fake``: post_init run, post_shutdown on exit."""
     app = build_application(
         settings, source, request=InMemoryRequest(fake), get_updates_request=InMemoryRequest(fake), rate_limiter=False

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from telegram.ext import CallbackContext
 
-from bot.library import Library
+from bot.articles.service import ArticleService
 from bot.settings import Settings
 from bot.store.sqlite import SqliteStore
-from bot.telegram.feeds import poll_feeds
+from bot.telegram.jobs import poll_feeds
 from tests.botapi.fake import FakeBotAPI
 from tests.pages import STORIES, TEMPLATES, Item, encoded, rss
 from tests.telegram.conftest import ADMIN_ID, bot_driver, make_settings
@@ -36,11 +36,8 @@ def _publish(site: Site, *indexes: int) -> None:
     site.routes["/feed"] = Route(rss(items), content_type="application/rss+xml")
 
 
-def _feeds_alone() -> Library:
-    library = Library()  # as python -m bot builds it for BOT_FEED_URLS alone
-    library.scanned = False
-    library.collection = True
-    return library
+def _feeds_alone(settings: Settings) -> ArticleService:
+    return ArticleService.from_settings(settings)  # as python -m bot builds it for BOT_FEED_URLS alone
 
 
 def _settings(fake: FakeBotAPI, site: Site, tmp_path: Path) -> Settings:
@@ -69,7 +66,7 @@ async def test_feed_articles_are_served_and_published_exactly_once_across_restar
     site.routes["/down"] = Route(b"", status=503)
     _publish(site, 0)
 
-    async with bot_driver(fake_api, settings, _feeds_alone()) as driver:
+    async with bot_driver(fake_api, settings, _feeds_alone(settings)) as driver:
         jobs = driver.app.job_queue.get_jobs_by_name("feeds") if driver.app.job_queue else ()
         assert len(jobs) == 1
         await driver.send("/latest", user_id=USER)
@@ -112,8 +109,8 @@ async def test_feed_articles_are_served_and_published_exactly_once_across_restar
         assert now.pending + now.sending + now.sent == 3  # and the subscriber gets the update
         posts = _channel_posts(fake_api)
 
-    async with bot_driver(fake_api, settings, _feeds_alone()) as driver:  # a restart
-        library = driver.app.bot_data.library
+    async with bot_driver(fake_api, settings, _feeds_alone(settings)) as driver:  # a restart
+        library = driver.app.bot_data.registry
         assert library is not None and {e.article.title for e in library.entries()} == {
             STORIES[0].title,
             STORIES[1].title + " (محدث)",

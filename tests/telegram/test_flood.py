@@ -12,8 +12,9 @@ from telegram import Update
 from bot.article import Article
 from bot.delivery.pacing import PacedLimiter, Pacer
 from bot.i18n import t
-from bot.telegram.app import build_application, post_init, post_shutdown
+from bot.telegram.app import build_application
 from bot.telegram.flood import FloodGate, Verdict
+from bot.telegram.jobs import post_init, post_shutdown
 from tests.botapi.fake import FakeBotAPI
 from tests.botapi.memory import InMemoryRequest
 

@@ -8,10 +8,10 @@ import pytest_asyncio
 from telegram.ext import CallbackContext
 
 from bot.article import Article
-from bot.library import Library
+from bot.articles.service import ArticleService
 from bot.render.links import Link, to_callback
 from bot.store.sqlite import SqliteStore
-from bot.telegram.app import refresh_library
+from bot.telegram.jobs import refresh_library
 from tests.article.conftest import OTHER_OUTLET
 from tests.botapi.fake import FakeBotAPI
 
@@ -39,8 +39,8 @@ async def library_driver(fake_api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[
         channel_id="@news_channel",
         db_path=tmp_path / "bot.sqlite3",
     )
-    library = Library(folder)
-    library.refresh()
+    library = ArticleService(folder=folder)
+    library.refresh_now()
     async with bot_driver(fake_api, settings, library) as driver:
         yield driver
 
@@ -87,11 +87,11 @@ async def test_search(library_driver: Driver) -> None:
 async def test_new_file_is_picked_up_and_published_once(library_driver: Driver, tmp_path: Path) -> None:
     store = library_driver.app.bot_data.store
     assert isinstance(store, SqliteStore)
-    library = library_driver.app.bot_data.library
+    library = library_driver.app.bot_data.articles
     assert library is not None and library.folder is not None
     await library_driver.send("/subscribe", user_id=USER)
     new_text = OTHER_OUTLET.replace("2023/05/14", "2024/06/01").replace("وزير الخارجية يحذر", "وزير الداخلية يحذر")
-    (library.folder / "new.txt").write_text(new_text, "utf-8")
+    (library.folder.folder / "new.txt").write_text(new_text, "utf-8")
     context = CallbackContext(library_driver.app)
     await refresh_library(context)  # seen once: news only when the next scan finds it unchanged
     assert not [p for p in library_driver.fake.chat_messages(CHANNEL_ID) if "وزير الداخلية يحذر" in p["text"]]
@@ -108,7 +108,7 @@ async def test_stats_reports_broken_files_and_old_buttons_work(library_driver: D
     await library_driver.send("/stats", user_id=ADMIN_ID)
     text = str(last(library_driver)["text"])
     assert "الأخبار: 2، ملفات معطوبة: 1" in text and "broken.txt" in text
-    library = library_driver.app.bot_data.library
+    library = library_driver.app.bot_data.registry
     assert library is not None
     old = library.entries()[1].article
     data = to_callback(Link("full", old.id, "1"))
@@ -120,8 +120,8 @@ async def test_empty_library_answers_politely(fake_api: FakeBotAPI, tmp_path: Pa
     folder = tmp_path / "empty"
     folder.mkdir()
     settings = make_settings(fake_api, library_dir=folder, db_path=tmp_path / "bot.sqlite3")
-    library = Library(folder)
-    library.refresh()
+    library = ArticleService(folder=folder)
+    library.refresh_now()
     async with bot_driver(fake_api, settings, library) as driver:
         await driver.send("/summary", user_id=USER)
         assert "لا توجد أخبار بعد" in driver.texts()[-1]
@@ -152,22 +152,22 @@ async def test_the_folder_is_read_after_the_bot_starts_and_files_added_meanwhile
     store = SqliteStore(settings.db_path)
     store.add_subscriber(USER, "ar")
     store.close()
-    library = Library(folder)  # not read yet: the bot's first library job reads it
+    library = ArticleService(folder=folder)  # not read yet: the bot's first library job reads it
     async with bot_driver(fake_api, settings, library) as driver:
-        assert library.loading
+        assert library.registry.loading
         await driver.send("/summary", user_id=USER)
         assert "قيد التحضير" in driver.texts()[-1]  # asked to wait, not told there is no news
-        await driver.app.bot_data.extra["scan"]  # the first scan, which post_init starts at once
+        await driver.app.bot_data.tasks["scan"]  # the first scan, which post_init starts at once
         jobs = driver.app.job_queue.get_jobs_by_name("library") if driver.app.job_queue else ()
         assert len(jobs) == 1  # and then the repeating scan
-        assert not library.loading and len(library) == 1
+        assert not library.registry.loading and len(library.registry) == 1
         await driver.send("/summary", user_id=USER)
         assert driver.texts()[-1].startswith("ملخص الخبر")
         stored = driver.app.bot_data.store
         assert stored is not None and stored.stats().pending == 1  # added while the bot was down: news, once
         await refresh_library(CallbackContext(driver.app))
         assert stored.stats().pending == 1  # the store remembers it was published: not queued again
-        assert library.index_pending() == 0  # the job indexed it for search already
+        assert library.registry.index_pending() == 0  # the job indexed it for search already
 
 
 @pytest_asyncio.fixture
@@ -183,8 +183,8 @@ async def big_library(fake_api: FakeBotAPI, tmp_path: Path, article: Article) ->
         variant = article.model_copy(update={"title": f"خبر الحسكة رقم {i}", "statements": statements})
         (folder / f"a{i:02}.json").write_text(variant.to_json(), "utf-8")
     settings = make_settings(fake_api, library_dir=folder, db_path=tmp_path / "bot.sqlite3")
-    library = Library(folder)
-    library.refresh()
+    library = ArticleService(folder=folder)
+    library.refresh_now()
     async with bot_driver(fake_api, settings, library) as driver:
         yield driver
 

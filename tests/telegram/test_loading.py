@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-import bot.telegram.app as app_module
+import bot.telegram.jobs as jobs_module
 from bot.article import Article
 from bot.article.load import DEFAULT_ARTICLE
-from bot.article.worker import ParseWorker
+from bot.articles.service import ArticleService
+from bot.articles.worker import ParseWorker
 from bot.i18n import t
-from bot.library import Library
-from bot.telegram.app import build_application, post_init, post_stop
+from bot.telegram.app import build_application
+from bot.telegram.jobs import post_init, post_stop
 from tests.botapi.fake import FakeBotAPI
 from tests.botapi.memory import InMemoryRequest
 
@@ -33,14 +34,15 @@ class GatedWorker(ParseWorker):
 
 
 def _waiting_app(fake: FakeBotAPI, path: Path, worker: ParseWorker):  # type: ignore[no-untyped-def]
+    service = ArticleService(worker=worker)
+    service.wait_for("bundled", path)
     app = build_application(
         make_settings(fake),
-        Library.awaiting(path, "bundled"),
+        service,
         request=InMemoryRequest(fake),
         get_updates_request=InMemoryRequest(fake),
         rate_limiter=False,
     )
-    app.bot_data.worker = worker
     return app
 
 
@@ -58,25 +60,25 @@ async def test_users_are_asked_to_wait_then_served(fake_api: FakeBotAPI, article
         assert driver.texts()[-1] == t("ar", "article_loading")
         assert "coalition" not in _menu(fake_api)  # no article yet: no organisation shortcuts
         worker.gate.set()
-        await app.bot_data.extra["loading"]
+        await app.bot_data.tasks["loading"]
         await driver.send("/summary", user_id=5)
         assert driver.texts()[-1].startswith("ملخص الخبر")
         assert "coalition" in _menu(fake_api)  # the menu is set again once the article is there
-        assert app.bot_data.library is not None and app.bot_data.library.latest() == article
+        assert app.bot_data.registry is not None and app.bot_data.registry.latest() == article
         await post_stop(app)
 
 
 async def test_a_broken_article_stops_the_bot_with_its_error(
     fake_api: FakeBotAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module, "RUNNING_WAIT", 0.3)  # this app never runs: do not wait the 10 s for it
+    monkeypatch.setattr(jobs_module, "RUNNING_WAIT", 0.3)  # this app never runs: do not wait the 10 s for it
     broken = tmp_path / "broken.txt"
     broken.write_bytes(b"\x00binary")
     app = _waiting_app(fake_api, broken, ParseWorker(None, inline_bytes=0))
     async with app:
         await post_init(app)
-        await app.bot_data.extra["loading"]
-        assert "binary file" in app.bot_data.extra["fatal"]
+        await app.bot_data.tasks["loading"]
+        assert "binary file" in (app.bot_data.fatal or "")
         await post_stop(app)
 
 
@@ -85,9 +87,9 @@ async def test_stopping_abandons_a_load_in_progress(fake_api: FakeBotAPI) -> Non
     app = _waiting_app(fake_api, DEFAULT_ARTICLE, worker)
     async with app:
         await post_init(app)
-        loading = app.bot_data.extra["loading"]
+        loading = app.bot_data.tasks["loading"]
         await post_stop(app)
-        assert loading.cancelled() and "fatal" not in app.bot_data.extra
+        assert loading.cancelled() and app.bot_data.fatal is None
 
 
 async def test_inline_queries_are_answered_while_the_article_loads(fake_api: FakeBotAPI) -> None:
@@ -106,7 +108,7 @@ async def test_inline_queries_are_answered_while_the_article_loads(fake_api: Fak
         await driver.send(f"/start {params['button']['start_parameter']}", user_id=5)  # pressed: the bot's chat
         assert driver.texts()[-1] == t("ar", "article_loading")
         worker.gate.set()
-        await app.bot_data.extra["loading"]
+        await app.bot_data.tasks["loading"]
         await driver.feed(fake_api.inline_query_update("التحالف", user_id=5))
         assert fake_api.requests("answerInlineQuery")[-1].params["results"]
         await driver.send(f"/start {params['button']['start_parameter']}", user_id=5)  # an old button: the welcome

@@ -204,7 +204,7 @@ def test_a_large_article_loads_while_the_bot_already_polls(fake_server: FakeBotA
 
 def test_a_hostile_library_neither_freezes_loading_nor_a_stop(fake_server: FakeBotAPIServer, tmp_path: Path) -> None:
     """A FIFO, a link to /dev/zero, a huge file beside an article: it is served, and SIGINT stops the bot at once."""
-    from tests.test_library import hostile_folder
+    from tests.articles.test_service import hostile_folder
 
     api = fake_server.api
     folder = tmp_path / "library"

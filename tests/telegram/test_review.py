@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest_asyncio
 from telegram.ext import CallbackContext
 
-from bot.library import Library
+from bot.articles.service import ArticleService
 from bot.render.links import Link, to_callback
 from bot.store.sqlite import SqliteStore
-from bot.telegram.app import refresh_library
+from bot.telegram.jobs import refresh_library
 from tests.article.conftest import OTHER_OUTLET
 from tests.botapi.fake import FakeBotAPI
 
@@ -36,8 +36,8 @@ async def review_driver(fake_api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[D
         fake_api, library_dir=folder, auto_publish=True, review=True, channel_id="@news_channel",
         admin_ids=[ADMIN_ID, OTHER_ADMIN], db_path=tmp_path / "bot.sqlite3",
     )
-    library = Library(folder)
-    library.refresh()
+    library = ArticleService(folder=folder)
+    library.refresh_now()
     async with bot_driver(fake_api, settings, library) as driver:
         await driver.send("/subscribe", user_id=SUBSCRIBER)
         new_text = OTHER_OUTLET.replace("2023/05/14", "2024/06/01").replace("وزير الخارجية يحذر", NEW_TITLE)

@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.article import load_article
-from bot.article.worker import ParseWorker
+from bot.articles.worker import ParseWorker
 from bot.errors import ArticleError, NoBodyError, SourceError, WorkerError
-
-from .conftest import OTHER_OUTLET
+from tests.article.conftest import OTHER_OUTLET
 
 
 @pytest.fixture
@@ -138,15 +137,15 @@ async def test_the_child_imports_the_bots_own_package_from_anywhere(
 
 
 def test_a_child_of_another_parser_version_refuses_to_run(source: Path) -> None:
-    from bot.article.worker import _child
+    from bot.articles.worker import _child
 
     assert _child([str(source), "", "3", "700", "0" * 16]) == 2
 
 
 SLOW_PARSE_SCRIPT = """
 import asyncio, sys, time
-import bot.article.cache as cache
-from bot.article.worker import ParseWorker
+import bot.articles.cache as cache
+from bot.articles.worker import ParseWorker
 
 def slow_parse(*args, **kwargs):  # a parse that takes a minute, in Python (a thread cannot be interrupted)
     for _ in range(600):

@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.article import load_article
-from bot.article.cache import cached, load_article_cached, parser_fingerprint, prune, read_entry, write_entry
+from bot.articles.cache import cached, load_article_cached, parser_fingerprint, prune, read_entry, write_entry
 from bot.errors import SourceError
-
-from .conftest import OTHER_OUTLET
+from tests.article.conftest import OTHER_OUTLET
 
 
 def test_cache_gives_the_same_article_and_is_used(tmp_path: Path) -> None:
@@ -87,7 +86,7 @@ def test_a_read_only_entry_is_still_used(tmp_path: Path, monkeypatch: pytest.Mon
         raise PermissionError("read-only file system")
 
     monkeypatch.setattr(os, "utime", refuse)
-    monkeypatch.setattr("bot.article.cache.parse_bytes", lambda *a, **k: pytest.fail("parsed again"))
+    monkeypatch.setattr("bot.articles.cache.parse_bytes", lambda *a, **k: pytest.fail("parsed again"))
     assert load_article_cached(source, tmp_path / "cache") == first
 
 

@@ -3,7 +3,7 @@
 A news article parses in milliseconds, but a file of several megabytes takes seconds and, while
 parsing, about twenty times its size in memory. :class:`ParseWorker` loads an article the cheap
 way when it can (the parsed-article cache, or a parse of a small file, in a thread) and otherwise
-runs ``python -m bot.article.worker`` on the file: a child process that imports only the article
+runs ``python -m bot.articles.worker`` on the file: a child process that imports only the article
 core, parses, and writes the result to the cache (or, when there is no usable cache, to its
 standard output). Its memory goes back to the system when it exits, and the bot keeps answering
 updates meanwhile.
@@ -35,7 +35,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from bot import errors
-from bot.article.cache import (
+from bot.article.files import DEFAULT_MAX_BYTES
+from bot.article.load import parse_bytes
+from bot.article.model import Article
+from bot.article.summary import DEFAULT_MAX_CHARS, DEFAULT_MAX_SENTENCES
+from bot.articles.cache import (
     entry_for,
     load_through_cache,
     parser_fingerprint,
@@ -44,10 +48,6 @@ from bot.article.cache import (
     read_source,
     write_entry,
 )
-from bot.article.files import DEFAULT_MAX_BYTES
-from bot.article.load import parse_bytes
-from bot.article.model import Article
-from bot.article.summary import DEFAULT_MAX_CHARS, DEFAULT_MAX_SENTENCES
 from bot.errors import ArticleError, WorkerError
 
 log = logging.getLogger(__name__)
@@ -124,7 +124,7 @@ class ParseWorker:
             sys.executable,
             "-P",  # no script folder or current directory on the path: the child imports this very package
             "-m",
-            "bot.article.worker",
+            "bot.articles.worker",
             str(file),
             str(self.cache_dir or ""),
             str(self.max_summary_sentences),
@@ -214,7 +214,7 @@ def _die_with_parent() -> None:
 
 
 def _child(argv: Sequence[str]) -> int:
-    """``python -m bot.article.worker PATH CACHE_DIR SENTENCES CHARS FINGERPRINT MAX_BYTES ROOTS``: parse, report.
+    """``python -m bot.articles.worker PATH CACHE_DIR SENTENCES CHARS FINGERPRINT MAX_BYTES ROOTS``: parse, report.
 
     ``ROOTS``: the folders a symbolic link may point into, joined by ``os.pathsep`` (empty: anywhere).
 
