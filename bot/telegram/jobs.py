@@ -104,12 +104,11 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     data.tasks["outbox"] = asyncio.create_task(outbox.serve(settings.outbox_interval), name="outbox")
     if service.folder is not None:  # read at once (not one interval late), then at every interval
         data.tasks["scan"] = asyncio.create_task(_scan_then_schedule(application), name="first-scan")
-    if settings.channel_id:
-        problems = await channel_problems(application.bot, settings.channel_id, "en")
-        if problems:
-            log.warning("channel %s: %s", settings.channel_id, "; ".join(problems))
-        elif settings.auto_publish and not settings.review and service.folder is not None and service.scanned:
-            await publish_library(application.bot, service.registry, settings, store)  # a folder read before start
+    problems = await channel_problems(application.bot, settings.channel_id, "en") if settings.channel_id else []
+    if problems:
+        log.warning("channel %s: %s", settings.channel_id, "; ".join(problems))
+    elif settings.auto_publish and not settings.review and service.folder is not None and service.scanned:
+        await publish_library(application.bot, service.registry, settings, store)  # a folder read before start
     _start_feeds(application)
     await set_commands(application.bot, service.registry)
     if service.folder is not None or service.feeds is not None:

@@ -8,9 +8,11 @@ from pathlib import Path
 
 from bot.article.model import Article
 from bot.article.search import keys, search_key
+from bot.articles.registry import Registry
 from bot.articles.service import ArticleService
 from bot.articles.worker import ParseWorker
 from bot.errors import WorkerError
+from bot.settings import Settings
 from tests.article.conftest import OTHER_OUTLET
 
 BUNDLED = (Path(__file__).resolve().parents[2] / "bot" / "data" / "article.txt").read_text("utf-8")
@@ -269,3 +271,66 @@ async def test_the_first_scan_serves_each_article_as_soon_as_it_is_parsed(tmp_pa
         worker.gate.set()
         changes = await asyncio.wait_for(scan, timeout=30)
     assert len(changes.new) == 3 and len(library.registry) == 3 and not library.registry.loading
+
+
+def test_corrections_apply_to_every_parse_and_again_when_they_change(tmp_path: Path) -> None:
+    """The corrector sees each parsed article; :meth:`reapply` makes a new version of the slot alone."""
+    write(tmp_path / "a.txt", BUNDLED)
+    write(tmp_path / "b.txt", OTHER_OUTLET)
+    outlets: dict[str, str] = {}
+
+    def corrector(slot: str, article: Article) -> Article:
+        outlet = outlets.get(slot)
+        return article.model_copy(update={"outlet": outlet}).with_id() if outlet else article
+
+    service = ArticleService(folder=tmp_path, corrector=corrector)
+    service.refresh_now()
+    parsed = service.registry.current("a.txt")
+    assert parsed is not None and service.parsed("a.txt") is parsed.article  # no correction: the parse itself
+    outlets["a.txt"] = "وكالة مصححة"
+    changes = service.reapply("a.txt")
+    assert [entry.slot for entry in changes.changed] == ["a.txt"] and changes.new == []
+    corrected = changes.changed[0].article
+    assert corrected.outlet == "وكالة مصححة" and corrected.id != parsed.article.id
+    assert service.registry.get(parsed.article.id) is parsed.article  # the old version stays reachable
+    assert service.reapply("a.txt").changed == []  # the same corrections: no new version
+    assert service.reapply("missing.txt").fresh == []
+    write(tmp_path / "a.txt", BUNDLED.replace("123 قتيلا", "130 قتيلا"), mtime=2_000_000_000_000_000_000)
+    service.refresh_now()
+    service.refresh_now()  # stable: loaded, and corrected like the version before
+    current = service.registry.current("a.txt")
+    assert current is not None and current.article.outlet == "وكالة مصححة"
+    assert "130 قتيلا" in " ".join(current.article.paragraphs)
+
+
+def test_the_registry_finds_a_version_it_never_served_through_its_fallback() -> None:
+    article = Article(title="خبر محفوظ", paragraphs=("فقرة.",)).with_id()
+    asked: list[str] = []
+
+    def fallback(article_id: str) -> Article | None:
+        asked.append(article_id)
+        return article if article_id == article.id else None
+
+    registry = Registry(fallback=fallback)
+    assert registry.get(article.id) is article and registry.get(article.id) is article
+    assert registry.get("0123456789ab") is None
+    assert asked == [article.id, "0123456789ab"]  # a found version is kept: asked once
+    assert registry.latest() is None and len(registry) == 0  # found by id, not served
+
+
+def test_a_single_small_article_is_ready_at_once_and_a_large_one_waits(tmp_path: Path) -> None:
+    small, large = tmp_path / "small.txt", tmp_path / "large.txt"
+    write(small, BUNDLED)
+    write(large, "\n".join([BUNDLED] * 40))
+    ready = ArticleService(worker=ParseWorker(None))
+    ready.prepare(_settings(article_path=small))
+    assert [entry.slot for entry in ready.registry.entries()] == ["small.txt"] and not ready.registry.loading
+    waiting = ArticleService(worker=ParseWorker(None))
+    waiting.prepare(_settings(article_path=large))
+    assert waiting.waiting == {"large.txt": large} and waiting.registry.loading
+    changes = asyncio.run(waiting.load_waiting())
+    assert [entry.slot for entry in changes.new] == ["large.txt"] and not waiting.registry.loading
+
+
+def _settings(**values: object) -> Settings:
+    return Settings(token=None, **values)  # type: ignore[arg-type]

@@ -121,3 +121,24 @@ async def test_feed_articles_are_served_and_published_exactly_once_across_restar
         again = driver.app.bot_data.store.stats()
         assert again.pending + again.sending + again.sent == 3
     assert site.hits["/news/0"] == 1 and site.hits["/news/1"] == 2
+
+
+async def test_with_review_a_new_feed_entry_waits_for_an_admin(fake_api: FakeBotAPI, site: Site, tmp_path: Path) -> None:
+    """BOT_REVIEW covers the feeds: the backlog is not news, a later entry goes to the admins, and
+    nothing reaches the channel before one presses Publish."""
+    fake_api.add_chat(CHANNEL_ID, "channel", username="news_channel", admin=True)
+    fake_api.add_chat(ADMIN_ID)
+    settings = _settings(fake_api, site, tmp_path).model_copy(update={"review": True, "admin_ids": [ADMIN_ID]})
+    site.routes["/down"] = Route(b"", status=503)
+    _publish(site, 0)
+    async with bot_driver(fake_api, settings, _feeds_alone(settings)) as driver:
+        await poll_feeds(CallbackContext(driver.app))
+        assert _channel_posts(fake_api) == [] and fake_api.chat_messages(ADMIN_ID) == []  # the backlog
+        _publish(site, 0, 1)
+        await poll_feeds(CallbackContext(driver.app))
+        assert _channel_posts(fake_api) == []
+        reviews = [m for m in fake_api.chat_messages(ADMIN_ID) if "للمراجعة قبل النشر" in str(m.get("text"))]
+        assert len(reviews) == 1 and STORIES[1].title in str(reviews[0]["text"])
+        await driver.feed(fake_api.press_button(ADMIN_ID, int(str(reviews[0]["message_id"])), "نشر"))
+        posts = _channel_posts(fake_api)
+        assert len(posts) >= 1 and STORIES[1].title in posts[0]

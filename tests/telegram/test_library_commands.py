@@ -218,3 +218,31 @@ async def test_a_search_button_from_before_a_restart_is_stale(big_library: Drive
     await big_library.feed(big_library.fake.callback_query_update(data, 1, USER))
     answer = big_library.fake.last("answerCallbackQuery").params
     assert answer.get("show_alert") is True
+
+
+async def test_a_button_of_a_version_delivered_before_a_restart_still_opens_it(
+    fake_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    """The versions deliveries refer to are in the store: after a restart and a change of the file,
+    the old message's button shows the version it was sent with, not an error."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "hasakah.txt").write_text(BUNDLED, "utf-8")
+    settings = make_settings(fake_api, library_dir=folder, auto_publish=True, db_path=tmp_path / "bot.sqlite3")
+    first = ArticleService(folder=folder)
+    first.refresh_now()
+    old = first.registry.entries()[0].article
+    async with bot_driver(fake_api, settings, first):
+        pass  # published (no channel: queued for the subscribers) at start-up
+    (folder / "hasakah.txt").write_text(BUNDLED.replace("123 قتيلا", "130 قتيلا"), "utf-8")
+    second = ArticleService(folder=folder)
+    second.refresh_now()
+    assert second.registry.latest() is not None and second.registry.latest() != old
+    async with bot_driver(fake_api, settings, second) as driver:
+        data = to_callback(Link("full", old.id, "1"))
+        await driver.feed(driver.fake.callback_query_update(data, 424242, user_id=USER))
+        shown = str(last(driver)["text"])
+        assert "123 قتيلا" in shown and "130 قتيلا" not in shown
+        unknown = to_callback(Link("full", "0123456789ab", "1"))  # never delivered: told it is gone
+        await driver.feed(driver.fake.callback_query_update(unknown, 424243, user_id=USER))
+        assert driver.fake.last("answerCallbackQuery").params.get("text")
