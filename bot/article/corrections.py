@@ -23,8 +23,10 @@ Values, as stored (:func:`check_value`): ``speaker`` the words to show (split in
 as the parser splits a speaker: ``أحمد الشرع، الرئيس السوري`` -> name ``أحمد الشرع``, role
 ``الرئيس السوري``; a name alone clears the parser's role, which described the wrong person);
 ``org`` an organisation id of ``organisations.json``, or ``""`` for none; ``hidden`` ``"1"`` to
-hide, ``""`` to show; ``outlet`` the publisher, or ``""`` for none; ``date`` an ISO date or
-date and time, or ``""`` for none (a date alone keeps the article's time of day and zone).
+hide, ``""`` to show; ``outlet`` the publisher, or ``""`` for none (the views then name the
+dateline's agency, as for any article without an outlet); ``date`` an ISO date or date and time,
+or ``""`` for none (a date alone keeps the article's time of day and zone). A speaker correction
+leaves the organisation as it was: it has a correction of its own.
 """
 
 from __future__ import annotations
