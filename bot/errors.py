@@ -14,15 +14,20 @@
     │                             too large, not HTML, unparsable feed): tried again later
     ├── StoppedError              a read or parse abandoned because the bot is stopping
     ├── ConfigError               settings missing or invalid (no token, bad mode...)
-    └── StoreError                the persistent store failed or has an unknown schema
+    ├── StoreError                the persistent store failed or has an unknown schema
+    └── CorrectionError           an admin's correction that cannot be made: no such statement,
+                                  an unknown organisation, an empty speaker, a date that does not parse
 
 Each error carries a message meant for a person; the command line prints it on one line
-and exits with status 2, the bot logs it.
+and exits with status 2, the bot logs it. A :class:`CorrectionError` also names its ``reason``
+and the ``details`` the bot's answer to the admin is filled with, in the admin's language.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Literal
 
 
 class BotError(Exception):
@@ -97,3 +102,40 @@ class FetchError(BotError):
     def __reduce__(self) -> tuple[type[FetchError], tuple[str, str]]:
         """Pickle with the constructor's own arguments."""
         return type(self), (self.url, self.problem)
+
+
+CorrectionProblem = Literal[
+    "usage",
+    "unknown_field",
+    "no_field",
+    "no_statement",
+    "needs_statement",
+    "article_field",
+    "missing_value",
+    "unexpected_value",
+    "unknown_org",
+    "bad_date",
+    "bad_hidden",
+]
+"""Why a correction cannot be made; the renderer answers with the locale key ``correction_error_<reason>``."""
+
+
+class CorrectionError(BotError):
+    """An admin's correction that cannot be made (:mod:`bot.article.corrections`).
+
+    ``problem`` is the message in English (for logs and the command line); ``reason`` and
+    ``details`` (the word typed, the statement count, the known organisations...) are what the
+    bot's answer in the admin's language is made of.
+    """
+
+    def __init__(self, reason: CorrectionProblem, problem: str, details: Mapping[str, str | int] | None = None) -> None:
+        self.reason: CorrectionProblem = reason
+        self.problem = problem
+        self.details: dict[str, str | int] = dict(details or {})
+        super().__init__(problem)
+
+    def __reduce__(
+        self,
+    ) -> tuple[type[CorrectionError], tuple[CorrectionProblem, str, dict[str, str | int]]]:
+        """Pickle with the constructor's own arguments."""
+        return type(self), (self.reason, self.problem, self.details)

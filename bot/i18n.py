@@ -19,6 +19,8 @@ from typing import Literal
 
 from babel import Locale
 
+from bot.article.arabic import read_number as read_number  # typed numbers: the article core reads them too
+
 Language = Literal["ar", "en"]
 LANGUAGES: tuple[Language, ...] = ("ar", "en")
 
@@ -70,20 +72,6 @@ def plural(lang: Language, key: str, count: int, **values: object) -> str:
         raise TypeError(f"{key} is not a plural message: use t()")
     template = forms.get(plural_category(lang, count)) or forms["other"]
     return template.format(n=count, **values)
-
-
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-
-
-def read_number(text: str, max_digits: int = 6) -> int | None:
-    """A whole number typed by a user: ASCII, Arabic-Indic (٠-٩) or Persian (۰-۹) digits; else None.
-
-    Other Unicode digits (``²``, ``①``, Devanagari) and more than ``max_digits`` digits are refused.
-    """
-    digits = text.strip().translate(_DIGITS)
-    if not digits or len(digits) > max_digits or not (digits.isascii() and digits.isdigit()):
-        return None
-    return int(digits)
 
 
 def pick_language(language_code: str | None, default: Language = "ar") -> Language:

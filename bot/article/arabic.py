@@ -11,6 +11,7 @@ _DASHES = re.compile("[\u2010-\u2015\u2212]")
 _NON_WORD = re.compile(r"[^\w\s]", re.UNICODE)
 ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 LATIN_LETTER = re.compile("[A-Za-z]")
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
 def strip_diacritics(text: str) -> str:
@@ -53,3 +54,19 @@ def arabic_ratio(text: str) -> float:
     latin = len(LATIN_LETTER.findall(text))
     total = arabic + latin
     return arabic / total if total else 0.0
+
+
+def western_digits(text: str) -> str:
+    """``text`` with Arabic-Indic (٠-٩) and Persian (۰-۹) digits as ASCII digits."""
+    return text.translate(_DIGITS)
+
+
+def read_number(text: str, max_digits: int = 6) -> int | None:
+    """A whole number typed by a user: ASCII, Arabic-Indic (٠-٩) or Persian (۰-۹) digits; else None.
+
+    Other Unicode digits (``²``, ``①``, Devanagari) and more than ``max_digits`` digits are refused.
+    """
+    digits = western_digits(text.strip())
+    if not digits or len(digits) > max_digits or not (digits.isascii() and digits.isdigit()):
+        return None
+    return int(digits)

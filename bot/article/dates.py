@@ -8,9 +8,8 @@ from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.article import lexicon
-from bot.article.arabic import normalise
+from bot.article.arabic import normalise, western_digits
 
-_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _YMD = re.compile(r"(?<!\d)(\d{4})[./-](\d{1,2})[./-](\d{1,2})(?!\d)")
 _DMY = re.compile(r"(?<!\d)(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?!\d)")
 _TIME = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)")
@@ -21,7 +20,7 @@ _ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\
 
 def find_date(text: str, tz_name: str | None = None) -> datetime | None:
     """The first date (and time, when given) in ``text``, aware in ``tz_name`` unless it has an offset."""
-    text = text.translate(_ARABIC_DIGITS)
+    text = western_digits(text)
     iso = _ISO.search(text)
     if iso:
         try:
@@ -69,7 +68,7 @@ def _twelve_hour(hour: int, after: str) -> int:
 
 def looks_like_date_line(line: str) -> bool:
     """A short line that is mostly a date (the byline stamp of a news page)."""
-    text = line.translate(_ARABIC_DIGITS)
+    text = western_digits(line)
     if len(text.split()) > 8 or (_day(text) is None and not _ISO.search(text)):
         return False
     letters = sum(ch.isalpha() for ch in text)
@@ -78,7 +77,7 @@ def looks_like_date_line(line: str) -> bool:
 
 def mentioned_days(text: str) -> list[tuple[int, int]]:
     """``(month, day)`` of every calendar day named in ``text`` (``20 كانون الثاني``، ``26/1/2022``)."""
-    text = text.translate(_ARABIC_DIGITS)
+    text = western_digits(text)
     found: list[tuple[int, int]] = []
     months = lexicon.page().months
     for m in _DAY_MONTH.finditer(text):

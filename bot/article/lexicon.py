@@ -137,6 +137,14 @@ class Page:
     outlet_kinds: tuple[str, ...]  # as written: وكالة، صحيفة
 
 
+@dataclass(frozen=True)
+class CorrectionWords:
+    """Folded words of ``corrections.json``: what an admin may type after ``/correct``."""
+
+    actions: dict[str, str]  # a folded word -> its action: speaker, org, hide, show, outlet or date
+    none: frozenset[str]  # folded words (and phrases) that mean "no organisation / publisher / date"
+
+
 def _verb_forms(words: list[str]) -> frozenset[str]:
     """Verbs with their prefixes; a feminine past form (``أكدت``) gives its dual too (``أكدتا``)."""
     forms = _forms(words)
@@ -276,6 +284,15 @@ def page() -> Page:
         am_words=tuple(raw["am_words"]),
         outlet_kinds=tuple(raw["outlet_kinds"]),
     )
+
+
+@cache
+def correction_words() -> CorrectionWords:
+    """The words of ``/correct`` (``corrections.json``), folded."""
+    raw = _load("corrections.json")
+    actions = {normalise(word): action for action, words in raw["fields"].items() for word in words}
+    none = frozenset(normalise(word) or word for word in raw["none"])  # ``-`` folds to nothing: kept as typed
+    return CorrectionWords(actions=actions, none=none)
 
 
 @cache

@@ -14,7 +14,20 @@ from typing import Literal
 from telegram.constants import InlineKeyboardButtonLimit
 from telegram.helpers import create_deep_linked_url
 
-View = Literal["summary", "full", "quotes", "source", "statement", "start", "list", "search", "review", "noop"]
+View = Literal[
+    "summary",
+    "full",
+    "quotes",
+    "source",
+    "statement",
+    "start",
+    "list",
+    "search",
+    "review",
+    "correct",
+    "corrections",
+    "noop",
+]
 _CODES: dict[View, str] = {
     "summary": "m",
     "full": "p",
@@ -25,6 +38,8 @@ _CODES: dict[View, str] = {
     "list": "l",
     "search": "r",
     "review": "v",
+    "correct": "c",  # a page of an article's numbered statements, for an admin's /correct
+    "corrections": "k",  # a page of the list of corrections (/corrections)
     "noop": "n",
 }
 _VIEWS = {code: view for view, code in _CODES.items()}

@@ -1,10 +1,13 @@
 """Split text into pages that fit a length budget: at paragraphs, then sentences, then words.
 
 Works on plain (unescaped) text; lengths are Telegram's (UTF-16 code units). Every piece of
-the input lands on exactly one page, in order.
+the input lands on exactly one page, in order. Blocks already rendered are grouped whole
+(:func:`group_blocks`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 
 from bot.article.sentences import split_sentences
 from bot.render.html import tg_len
@@ -19,16 +22,25 @@ def paginate(blocks: list[str] | tuple[str, ...], budget: int) -> list[list[str]
     pieces: list[str] = []
     for block in blocks:
         pieces.extend(_fit(block, budget))
+    return group_blocks(pieces, budget)
+
+
+def group_blocks(blocks: Sequence[str], budget: int, size: Callable[[str], int] = tg_len) -> list[list[str]]:
+    """Consecutive ``blocks`` as pages of at most ``budget`` (``size`` of each, blank lines between), in order.
+
+    No block is split: one larger than ``budget`` has a page of its own. For blocks already
+    rendered (HTML that a cut would break), measured with ``size`` (what Telegram shows of them).
+    """
     pages: list[list[str]] = []
     current: list[str] = []
     used = 0
-    for piece in pieces:
-        extra = tg_len(piece) + (tg_len(SEPARATOR) if current else 0)
+    for block in blocks:
+        extra = size(block) + (tg_len(SEPARATOR) if current else 0)
         if current and used + extra > budget:
             pages.append(current)
             current, used = [], 0
-            extra = tg_len(piece)
-        current.append(piece)
+            extra = size(block)
+        current.append(block)
         used += extra
     if current:
         pages.append(current)

@@ -91,7 +91,8 @@ TITLE_MAX = 200  # a headline longer than this (a scraping accident) is cut in h
 STATEMENT_MAX = 2500  # a quotation longer than this is cut, so one statement always fits a message
 
 
-def _cut_text(text: str, limit: int) -> str:
+def cut_text(text: str, limit: int) -> str:
+    """``text`` (plain) cut at a word to at most ``limit`` characters, with an ellipsis when cut."""
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
@@ -100,7 +101,7 @@ def _cut_text(text: str, limit: int) -> str:
 
 def heading(article: Article) -> str:
     """The article's title for a header line: escaped, and cut at a word when absurdly long."""
-    return esc(_cut_text(article.title, TITLE_MAX))
+    return esc(cut_text(article.title, TITLE_MAX))
 
 
 def format_date(value: datetime | None, lang: Language, style: str | None = None) -> str:
@@ -223,7 +224,7 @@ def summary(article: Article, lang: Language) -> View:
             *source_row(article, lang),
         ]
     )
-    return View(_checked(text), keyboard, lead_image(article))
+    return View(checked(text), keyboard, lead_image(article))
 
 
 @bounded(PAGES_CACHE_BYTES, _pages_bytes)
@@ -249,10 +250,10 @@ def full_page(article: Article, lang: Language, number: int) -> View:
     header = t(lang, "full_header", title=heading(article), n=number, m=total)
     body = "\n\n".join(esc(block) for block in pages[number - 1])
     text = f"{header}\n\n{body}"
-    return View(_checked(text), _pager(article.id, "full", number, total, lang, lambda n: str(n)))
+    return View(checked(text), pager_keyboard(article.id, "full", number, total, lang, lambda n: str(n)))
 
 
-def _pager(
+def pager_keyboard(
     article_id: str,
     view: str,
     number: int,
@@ -261,6 +262,7 @@ def _pager(
     arg: object,
     extra: list[list[InlineKeyboardButton]] | None = None,
 ) -> InlineKeyboardMarkup | None:
+    """Previous / N of M / next buttons of page ``number`` of ``view``; ``arg(n)`` is page n's link argument."""
     assert callable(arg)
     row: list[InlineKeyboardButton] = []
     if number > 1:
@@ -298,7 +300,7 @@ def statement_block(statement: Statement, lang: Language) -> str:
     if statement.role:
         who = t(lang, "speaker_role", speaker=who, role=esc(statement.role))
     key = "statement_direct" if statement.form == "direct" else "statement_reported"
-    words = _cut_text(statement.text, STATEMENT_MAX)
+    words = cut_text(statement.text, STATEMENT_MAX)
     return f"{t(lang, key, speaker=f'<b>{who}</b>')}\n<blockquote>{esc(words)}</blockquote>"
 
 
@@ -336,8 +338,8 @@ def source_page(article: Article, lang: Language, index: int, number: int = 1) -
     header = t(lang, "source_header", name=name, count=len(source.statements), n=number, m=len(pages))
     text = header + "\n\n" + "\n\n".join(pages[number - 1])
     back = [[_button(t(lang, "btn_back_sources"), Link("quotes", article.id))]]
-    keyboard = _pager(article.id, "source", number, len(pages), lang, lambda n: f"{index}.{n}", back)
-    return View(_checked(text), keyboard)
+    keyboard = pager_keyboard(article.id, "source", number, len(pages), lang, lambda n: f"{index}.{n}", back)
+    return View(checked(text), keyboard)
 
 
 @lru_cache(maxsize=256)
@@ -347,7 +349,7 @@ def statement_view(article: Article, lang: Language, number: int) -> View:
         raise IndexError(number)
     statement = article.statements[number]
     text = f"{statement_block(statement, lang)}\n\n{t(lang, 'statement_in', title=heading(article))}"
-    return View(_checked(text), main_keyboard(article, lang))
+    return View(checked(text), main_keyboard(article, lang))
 
 
 @lru_cache(maxsize=256)
@@ -381,7 +383,7 @@ def about(article: Article, lang: Language) -> View:
     )
     if article.url and article.url.startswith(("http://", "https://")):
         text += "\n" + t(lang, "about_link", url=esc(article.url))
-    return View(_checked(text))
+    return View(checked(text))
 
 
 def plain(lang: Language, key: str, **values: object) -> View:
@@ -414,7 +416,8 @@ def channel_report(lang: Language, key: str, channel: str, posts: int, queued: i
     )
 
 
-def _checked(text: str) -> str:
+def checked(text: str) -> str:
+    """``text`` (our HTML) unchanged; a ``ValueError`` when what Telegram shows of it is over its limit."""
     from bot.render.html import visible
 
     if tg_len(visible(text)) > MessageLimit.MAX_TEXT_LENGTH:
@@ -437,7 +440,7 @@ def article_list(articles: Sequence[Article], lang: Language, number: int, lates
         raise IndexError(number)
     chunk = articles[(number - 1) * LIST_PAGE_SIZE : number * LIST_PAGE_SIZE]
     rows = [[_button(_short_title(a.title), Link("start", a.id))] for a in chunk]
-    pager = _pager(latest_id, "list", number, total, lang, lambda n: str(n))
+    pager = pager_keyboard(latest_id, "list", number, total, lang, lambda n: str(n))
     keyboard = Keyboard(rows + list(pager.inline_keyboard if pager else []))
     return View(t(lang, "list_header", n=number, m=total), keyboard)
 
@@ -460,8 +463,8 @@ def search_results(articles: list[Article], lang: Language, query: str, number: 
     chunk = articles[(number - 1) * LIST_PAGE_SIZE : number * LIST_PAGE_SIZE]
     rows = [[_button(_short_title(a.title), Link("start", a.id))] for a in chunk]
     key = search_key(query)
-    pager = _pager(latest_id, "search", number, total, lang, lambda n: f"{key}.{n}") if latest_id else None
-    return View(_checked(text), Keyboard(rows + list(pager.inline_keyboard if pager else [])))
+    pager = pager_keyboard(latest_id, "search", number, total, lang, lambda n: f"{key}.{n}") if latest_id else None
+    return View(checked(text), Keyboard(rows + list(pager.inline_keyboard if pager else [])))
 
 
 @dataclass(frozen=True)
@@ -553,7 +556,7 @@ def library_quotes_menu(articles: Sequence[Article], lang: Language, latest_id: 
     ]
     if total > 1:
         text += "\n" + t(lang, "page_of", n=number, m=total)
-    pager = _pager(latest_id, "quotes", number, total, lang, lambda n: f"all.{n}")
+    pager = pager_keyboard(latest_id, "quotes", number, total, lang, lambda n: f"all.{n}")
     return View(text, Keyboard(rows + list(pager.inline_keyboard if pager else [])))
 
 
@@ -573,5 +576,5 @@ def library_source_page(
     name = esc(source_name(source.name, None, lang))
     header = t(lang, "source_header", name=name, count=len(source.items), n=number, m=len(starts))
     back = [[_button(t(lang, "btn_back_sources"), Link("quotes", latest_id, "all"))]]
-    keyboard = _pager(latest_id, "source", number, len(starts), lang, lambda n: f"L{key}.{n}", back)
-    return View(_checked(header + "\n\n" + "\n\n".join(blocks)), keyboard)
+    keyboard = pager_keyboard(latest_id, "source", number, len(starts), lang, lambda n: f"L{key}.{n}", back)
+    return View(checked(header + "\n\n" + "\n\n".join(blocks)), keyboard)

@@ -4,7 +4,7 @@ Migrations are a list of SQL scripts; ``MIGRATIONS[n]`` takes the schema from ve
 ``n + 1``. A database newer than this code is refused with :class:`~bot.errors.StoreError`, and
 so is a damaged one (``PRAGMA quick_check`` at opening).
 
-Tables a component owns alone (the feed poller's) are a *part* with migrations of its own,
+Tables a component owns alone (the feed poller's, the admins' corrections) are a *part* with migrations of its own,
 versioned in ``schema_parts`` rather than by ``user_version``: adding one never renumbers the
 main migrations.
 
@@ -26,6 +26,9 @@ from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import TypeVar
 
+from pydantic import ValidationError
+
+from bot.article.corrections import Correction, Field
 from bot.errors import StoreError
 from bot.store.base import (
     Acquired,
@@ -139,7 +142,25 @@ ARTICLE_MIGRATIONS: tuple[str, ...] = (
     );
     """,
 )
-PARTS: dict[str, tuple[str, ...]] = {"feeds": FEED_MIGRATIONS, "articles": ARTICLE_MIGRATIONS}
+CORRECTION_MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE corrections (
+        slot TEXT NOT NULL,
+        target TEXT NOT NULL,
+        field TEXT NOT NULL,
+        value TEXT NOT NULL,
+        admin_id INTEGER NOT NULL,
+        at REAL NOT NULL,
+        PRIMARY KEY (slot, target, field)
+    );
+    CREATE INDEX corrections_recent ON corrections (at);
+    """,
+)
+PARTS: dict[str, tuple[str, ...]] = {
+    "feeds": FEED_MIGRATIONS,
+    "articles": ARTICLE_MIGRATIONS,
+    "corrections": CORRECTION_MIGRATIONS,
+}
 """Each part's own migrations, applied after the main ones."""
 
 
@@ -251,7 +272,62 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-class SqliteStore(_FeedTables, _ArticleTables):
+class _CorrectionTables:
+    """:class:`~bot.store.corrections.CorrectionLog` on SQLite (mixed into :class:`SqliteStore`)."""
+
+    path: str
+
+    def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        raise NotImplementedError
+
+    def _query(self, sql: str, args: tuple[object, ...] | list[object] = ()) -> list[tuple[object, ...]]:
+        raise NotImplementedError
+
+    _COLUMNS = "slot, target, field, value, admin_id, at"
+
+    def _correction(self, row: tuple[object, ...]) -> Correction:
+        slot, target, field, value, admin_id, at = row
+        try:
+            return Correction.model_validate(
+                {"slot": slot, "target": target, "field": field, "value": value, "admin_id": admin_id, "at": at}
+            )
+        except ValidationError as exc:
+            problem = exc.errors()[0]["msg"]
+            raise StoreError(f"the store {self.path} holds a correction this code cannot read ({problem})") from None
+
+    def add_correction(self, correction: Correction) -> None:
+        c = correction
+        self._write(
+            lambda db: db.execute(
+                f"INSERT INTO corrections ({self._COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (slot, target, field) DO UPDATE SET value = excluded.value, "
+                "admin_id = excluded.admin_id, at = excluded.at",
+                (c.slot, c.target, c.field, c.value, c.admin_id, c.at),
+            )
+        )
+
+    def remove_correction(self, slot: str, target: str, field: Field) -> bool:
+        def work(db: sqlite3.Connection) -> bool:
+            cursor = db.execute(
+                "DELETE FROM corrections WHERE slot = ? AND target = ? AND field = ?", (slot, target, field)
+            )
+            return cursor.rowcount > 0
+
+        return self._write(work)
+
+    def corrections(self, slot: str) -> list[Correction]:
+        rows = self._query(f"SELECT {self._COLUMNS} FROM corrections WHERE slot = ? ORDER BY at, rowid", (slot,))
+        return [self._correction(row) for row in rows]
+
+    def all_corrections(self, limit: int) -> list[Correction]:
+        rows = self._query(f"SELECT {self._COLUMNS} FROM corrections ORDER BY at DESC, rowid DESC LIMIT ?", (limit,))
+        return [self._correction(row) for row in rows]
+
+    def correction_count(self) -> int:
+        return int(str(self._query("SELECT COUNT(*) FROM corrections")[0][0]))
+
+
+class SqliteStore(_FeedTables, _ArticleTables, _CorrectionTables):
     """:class:`~bot.store.base.Store` on SQLite (WAL journal; a write and a read connection, thread-safe)."""
 
     def __init__(self, path: Path | str, *, hostname: str | None = None) -> None:

@@ -15,7 +15,7 @@ from bot.article.model import Article, content_id
 from bot.i18n import Language, t
 from bot.render import views
 from bot.render.html import tg_len
-from bot.render.paging import SEPARATOR, paginate
+from bot.render.paging import SEPARATOR, group_blocks, paginate
 from tests.botapi.html_rules import check_html, visible_text
 
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -102,3 +102,18 @@ def test_full_page_with_a_title_longer_than_a_message() -> None:
     article = make_article("ع" * 5000, ["فقرة قصيرة من الخبر."])
     view = views.full_page(article, "ar", 1)
     assert tg_len(visible_text(view.text)) <= MessageLimit.MAX_TEXT_LENGTH
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(st.text(alphabet="ab<>", min_size=1, max_size=60), max_size=40), st.integers(min_value=1, max_value=200))
+def test_grouped_blocks_are_never_split_and_stay_in_order(blocks: list[str], budget: int) -> None:
+    pages = group_blocks(blocks, budget)
+    assert [block for page in pages for block in page] == blocks and all(pages)
+    for page in pages:  # within the budget, unless one block alone is larger
+        assert len(page) == 1 or tg_len(SEPARATOR.join(page)) <= budget
+
+
+def test_grouped_blocks_are_measured_as_asked() -> None:
+    rendered = ["<b>" + "x" * 10 + "</b>"] * 4  # 17 characters of markup, 10 shown
+    assert len(group_blocks(rendered, 24)) == 4
+    assert group_blocks(rendered, 24, size=lambda block: tg_len(visible_text(block))) == [rendered[:2], rendered[2:]]

@@ -17,9 +17,10 @@ def test_an_older_store_gets_the_feed_tables_and_keeps_its_rows(tmp_path: Path) 
     store = SqliteStore(path)
     store.add_subscriber(5, "en")
     store.close()
-    db = sqlite3.connect(path)  # as a store written before the feed and article tables existed
+    db = sqlite3.connect(path)  # as a store written before the feed tables existed (and any other part)
     db.executescript(
-        "DROP TABLE feed_entries; DROP TABLE feed_state; DROP TABLE article_versions; DROP TABLE schema_parts;"
+        "DROP TABLE feed_entries; DROP TABLE feed_state; DROP TABLE article_versions; DROP TABLE corrections; "
+        "DROP TABLE schema_parts;"
     )
     db.close()
 
