@@ -91,9 +91,12 @@ def test_a_store_made_before_corrections_gets_the_table_and_keeps_its_rows(tmp_p
     store.add_subscriber(5, "en")
     store.save_feed_state("https://x.example/feed", '"e1"', None)
     store.close()
-    db = sqlite3.connect(path)  # as the store the code before corrections wrote: the feeds part only
+    db = sqlite3.connect(path)  # as the store the code before corrections wrote: the other parts only
     db.executescript("DROP TABLE corrections; DELETE FROM schema_parts WHERE name = 'corrections';")
-    assert db.execute("SELECT name, version FROM schema_parts").fetchall() == [("feeds", len(FEED_MIGRATIONS))]
+    assert db.execute("SELECT name, version FROM schema_parts ORDER BY name").fetchall() == [
+        ("articles", 1),
+        ("feeds", len(FEED_MIGRATIONS)),
+    ]
     db.close()
 
     reopened = SqliteStore(path)
