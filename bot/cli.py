@@ -16,6 +16,7 @@ from telegram.error import InvalidToken, TelegramError
 from bot.article import load_article
 from bot.article.model import Article
 from bot.articles.cache import load_article_cached
+from bot.articles.corrections import ALL, CorrectionBook
 from bot.articles.service import ArticleService
 from bot.errors import BotError
 from bot.logs import redact
@@ -88,11 +89,25 @@ def _articles(settings: Settings) -> ArticleService:
     """The articles the bot would serve, read now: the folder when one is set (broken files are
     skipped), else the single article (the feeds are the running bot's: not fetched here)."""
     service = ArticleService.from_settings(settings)
+    service.corrector = _corrections(settings).apply
     if service.folder is not None:
         service.refresh_now()
     elif settings.article_path is not None or not settings.feed_urls:
         service.add(settings.article_slot, _article(settings))
     return service
+
+
+def _corrections(settings: Settings) -> CorrectionBook:
+    """The admins' corrections in the store, if there is one (none is created here)."""
+    from bot.store.sqlite import SqliteStore
+
+    if str(settings.db_path) == ":memory:" or not settings.db_path.is_file():
+        return CorrectionBook()
+    store = SqliteStore(settings.db_path)
+    try:
+        return CorrectionBook(store.all_corrections(ALL))
+    finally:
+        store.close()
 
 
 def _serving(settings: Settings) -> ArticleService:

@@ -504,3 +504,43 @@ def _statement_request(key: str, action: str, value: str) -> Requested:
             "unknown_org", f"no organisation is called {value!r} (known: {known})", {"value": value, "known": known}
         )
     return Requested(key, field, org.id)
+
+
+def parse_undo_args(article: Article, args: Sequence[str]) -> tuple[str, Field]:
+    """What an admin typed after ``/uncorrect``: ``3 speaker``, ``3 org``, ``3 hide`` (or ``show``),
+    ``outlet``, ``date``; the ``(target, field)`` whose correction is taken back.
+
+    Numbers count as for :func:`parse_correction_args` (``article`` as parsed). Raises
+    :class:`~bot.errors.CorrectionError` naming what was wrong.
+    """
+    words = [word for arg in args for word in arg.split()]
+    if not words:
+        raise CorrectionError("usage", f"nothing to take back: /uncorrect <number> <{_FIELD_WORDS}>")
+    number = read_number(words[0])
+    if number is None:
+        action = _action(words[0])
+        if action in _STATEMENT_ACTIONS:
+            raise CorrectionError(
+                "needs_statement",
+                f"which statement? /uncorrect <number> {action}",
+                {"field": _STATEMENT_ACTIONS[action]},
+            )
+        return "", "outlet" if action == "outlet" else "date"
+    count = len(article.statements)
+    if not 1 <= number <= count:
+        raise CorrectionError(
+            "no_statement",
+            f"there is no statement {number}: the article has {count}",
+            {"number": number, "count": count},
+        )
+    if len(words) < 2:
+        raise CorrectionError("no_field", f"what of statement {number}? speaker, org, hide or show", {"number": number})
+    action = _action(words[1])
+    if action in _ARTICLE_ACTIONS:
+        raise CorrectionError(
+            "article_field",
+            f"the {action} is the article's, not a statement's: /uncorrect {action}",
+            {"field": _ARTICLE_ACTIONS[action]},
+        )
+    field: Field = "hidden" if action in ("hide", "show") else ("speaker" if action == "speaker" else "org")
+    return statement_keys(article)[number - 1], field

@@ -168,6 +168,14 @@ class ArticleService:
         self._note(entry, known, changes)
         return changes
 
+    def reapply_all(self) -> Changes:
+        """:meth:`reapply` for every slot (the corrector was just set, after articles were loaded)."""
+        changes = Changes()
+        for slot in self.registry.slots():
+            found = self.reapply(slot)
+            changes.changed += found.changed
+        return changes
+
     def parsed(self, slot: str) -> Article | None:
         """``slot``'s article as parsed, before corrections."""
         return self._parsed.get(slot)

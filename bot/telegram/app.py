@@ -33,7 +33,7 @@ from bot.errors import BotError, ConfigError
 from bot.settings import Settings
 from bot.store.base import Store
 from bot.store.sqlite import SqliteStore
-from bot.telegram import delivery, handlers, jobs, review, webhook
+from bot.telegram import corrections, delivery, handlers, jobs, review, webhook
 from bot.telegram.context import CONTEXT_TYPES, BotData, Context
 from bot.telegram.flood import ChatOrderedProcessor
 
@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 COMMANDS = 0
 
 NEW_MESSAGES = filters.UpdateType.MESSAGE
-ADMIN_COMMANDS = ("publish", "preview", "unpublish", "stats")
+ADMIN_COMMANDS = ("publish", "preview", "unpublish", "stats", "correct", "uncorrect", "corrections")
 
 
 def build_application(
@@ -126,6 +126,9 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
         ("preview", delivery.preview_command),
         ("unpublish", delivery.unpublish_command),
         ("stats", delivery.stats),
+        ("correct", corrections.correct),
+        ("uncorrect", corrections.uncorrect),
+        ("corrections", corrections.corrections),
         ("id", handlers.my_id),
         ("latest", handlers.latest),
         ("list", handlers.list_articles),
@@ -135,6 +138,7 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
         commands.append((org.command, handlers.org_shortcut(org.id)))
     # Buttons and inline queries first: each command handler would otherwise look at every press.
     application.add_handler(CallbackQueryHandler(review.review_button, pattern=review.PATTERN), group=COMMANDS)
+    application.add_handler(CallbackQueryHandler(corrections.pager, pattern=corrections.PATTERN), group=COMMANDS)
     application.add_handler(CallbackQueryHandler(handlers.button), group=COMMANDS)
     application.add_handler(InlineQueryHandler(handlers.inline_query), group=COMMANDS)
     for name, callback in commands:

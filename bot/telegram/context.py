@@ -11,6 +11,7 @@ from telegram import Update
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.article.model import Article
+from bot.articles.corrections import CorrectionBook
 from bot.articles.registry import Registry
 from bot.articles.service import ArticleService
 from bot.errors import NoArticleError
@@ -27,6 +28,8 @@ class BotData:
     """Every article served, from every source (:mod:`bot.articles`); scheduled by :mod:`bot.telegram.jobs`."""
     settings: Settings | None = None
     store: Store | None = None
+    corrections: CorrectionBook = field(default_factory=CorrectionBook)
+    """The admins' corrections (kept in the store, read at start-up, written through by /correct)."""
     languages: dict[int, Language] = field(default_factory=dict)
     """Languages users chose with /lang, loaded from the store at start-up and written through."""
     searches: OrderedDict[str, str] = field(default_factory=OrderedDict)

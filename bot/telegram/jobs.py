@@ -21,6 +21,7 @@ from telegram.ext import Application, CallbackContext
 
 from bot.article import lexicon
 from bot.article.model import Article
+from bot.articles.corrections import ALL, CorrectionBook
 from bot.articles.registry import Registry
 from bot.articles.service import ArticleService, Changes
 from bot.delivery.channel import channel_problems, deliver
@@ -30,6 +31,7 @@ from bot.errors import ArticleError, BotError
 from bot.i18n import LANGUAGES, Language, t
 from bot.settings import Settings
 from bot.store.base import Store
+from bot.store.corrections import CorrectionLog
 from bot.store.feeds import FeedLog
 from bot.store.sqlite import SqliteStore
 from bot.telegram import review
@@ -93,6 +95,10 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         data.store = SqliteStore(settings.db_path)
     store = data.store
     service.registry.fallback = lambda article_id: _kept_version(store, article_id)
+    if isinstance(store, CorrectionLog):  # applied to every article parsed from now on, and to those loaded
+        data.corrections = CorrectionBook(await asyncio.to_thread(store.all_corrections, ALL))
+        service.corrector = data.corrections.apply
+        service.reapply_all()
     data.languages.update(
         (user_id, language) for user_id, language in store.languages().items() if language in LANGUAGES
     )
@@ -297,6 +303,37 @@ async def hand_over(bot: Bot, data: BotData, changes: Changes, *, first: bool = 
         await publish_library(bot, registry, settings, store)
 
 
+async def deliver_correction(bot: Bot, data: BotData, changes: Changes) -> bool:
+    """New versions an admin's correction made: whether any was already published.
+
+    A published article (channel posts, or a version queued for subscribers without a channel)
+    is delivered again at once: its posts are edited in place and subscribers get the update,
+    whatever ``BOT_AUTO_PUBLISH`` and ``BOT_REVIEW`` say, since an admin made the change. One not
+    published yet is handed over like any change (reviewed, or published with auto-publish).
+    """
+    settings = _service(data)[1]
+    store = data.store
+    assert store is not None
+    posted, waiting = False, Changes()
+    for entry in changes.changed:
+        stored = await asyncio.to_thread(store.channel_posts, entry.slot, settings.channel_id or "")
+        if stored is None or not stored.article_id:
+            waiting.changed.append(entry)
+            continue
+        posted = True
+        try:
+            await deliver(bot, store, entry.article, settings.channel_id, entry.slot)
+        except TelegramError as exc:
+            log.warning(
+                "the correction of %s could not be published: %s (tried again at the next scan)",
+                entry.slot,
+                exc.message,
+            )
+    if waiting.changed:
+        await hand_over(bot, data, waiting)
+    return posted
+
+
 async def publish_library(bot: Bot, registry: Registry, settings: Settings, store: Store) -> None:
     """Publish every current article the store has not published in its current version.
 
@@ -308,7 +345,7 @@ async def publish_library(bot: Bot, registry: Registry, settings: Settings, stor
         try:
             await deliver(bot, store, entry.article, settings.channel_id, entry.slot)
         except TelegramError as exc:
-            log.warning("auto-publish of %s failed: %s (tried again at the next scan)", entry.slot, exc.message)
+            log.warning("auto-publish of %s failed: %s (/publish tries again)", entry.slot, exc.message)
         except BotError as exc:
             log.error("auto-publish of %s failed: %s", entry.slot, exc)
 

@@ -22,6 +22,7 @@ from bot.article.corrections import (
     find_organisation,
     numbered_statements,
     parse_correction_args,
+    parse_undo_args,
     statement_key,
     statement_keys,
     statement_number,
@@ -407,3 +408,29 @@ def test_check_value_keeps_what_may_be_cleared() -> None:
 def test_organisations_by_id_names_and_english() -> None:
     found = [find_organisation(text) for text in ("observatory", "SOHR", "the Syrian Observatory for Human Rights", "")]
     assert [org.id if org else None for org in found] == ["observatory", "observatory", "observatory", None]
+
+
+def test_uncorrect_names_the_field_of_a_statement_or_of_the_article(small: Article) -> None:
+    keys = statement_keys(small)
+    assert parse_undo_args(small, ["2", "speaker"]) == (keys[1], "speaker")
+    assert parse_undo_args(small, ["٣ الجهة"]) == (keys[2], "org")  # Arabic digits and words, one argument
+    assert parse_undo_args(small, ["1", "show"]) == parse_undo_args(small, ["1", "hide"]) == (keys[0], "hidden")
+    assert parse_undo_args(small, ["outlet"]) == ("", "outlet")
+    assert parse_undo_args(small, ["التاريخ"]) == ("", "date")
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        ([], "usage"),
+        (["9", "speaker"], "no_statement"),
+        (["1"], "no_field"),
+        (["speaker"], "needs_statement"),
+        (["1", "date"], "article_field"),
+        (["1", "colour"], "unknown_field"),
+    ],
+)
+def test_uncorrect_mistakes_are_named(small: Article, args: list[str], reason: str) -> None:
+    with pytest.raises(CorrectionError) as caught:
+        parse_undo_args(small, args)
+    assert caught.value.reason == reason

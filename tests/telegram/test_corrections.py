@@ -1,0 +1,185 @@
+"""Corrections from inside the bot: /correct, /uncorrect, /corrections and their pagers, in a running
+bot over the fake Bot API, with a channel, a subscriber, a re-parse and a restart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from telegram.ext import CallbackContext
+
+from bot.articles.service import ArticleService
+from bot.settings import Settings
+from bot.store.sqlite import SqliteStore
+from bot.telegram.jobs import refresh_library
+from tests.botapi.fake import FakeBotAPI
+
+from .conftest import ADMIN_ID, Driver, bot_driver, make_settings
+
+BUNDLED = (Path(__file__).resolve().parents[2] / "bot" / "data" / "article.txt").read_text("utf-8")
+CHANNEL_ID = -1005555
+SUBSCRIBER = 7007
+NEW_SPEAKER = "الناطق باسم التحالف الدولي"
+
+
+def _settings(fake: FakeBotAPI, tmp_path: Path) -> Settings:
+    folder = tmp_path / "articles"
+    folder.mkdir(exist_ok=True)
+    fake.add_chat(CHANNEL_ID, "channel", username="news_channel", admin=True)
+    fake.add_chat(ADMIN_ID)
+    return make_settings(
+        fake, library_dir=folder, auto_publish=True, channel_id="@news_channel", db_path=tmp_path / "bot.sqlite3"
+    )
+
+
+def _service(settings: Settings) -> ArticleService:
+    assert settings.library_dir is not None
+    service = ArticleService(folder=settings.library_dir)
+    service.refresh_now()
+    return service
+
+
+def _edits(fake: FakeBotAPI) -> list[str]:
+    return [c.params["text"] for c in fake.sent("editMessageText") if c.params["chat_id"] in (CHANNEL_ID, "@news_channel")]
+
+
+def _channel(fake: FakeBotAPI) -> list[int]:
+    """The channel's messages by id (an edit keeps its id)."""
+    return [int(m["message_id"]) for m in fake.chat_messages(CHANNEL_ID)]
+
+
+def _first_speaker(driver: Driver) -> str:
+    article = driver.app.bot_data.require()[0]
+    return article.statements[0].speaker
+
+
+def _pending(driver: Driver) -> int:
+    store = driver.app.bot_data.store
+    assert store is not None
+    stats = store.stats()
+    return stats.pending + stats.sending + stats.sent
+
+
+async def test_a_correction_edits_the_channel_post_reaches_subscribers_and_survives_a_restart(
+    fake_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    settings = _settings(fake_api, tmp_path)
+    assert settings.library_dir is not None
+    (settings.library_dir / "hasakah.txt").write_text(BUNDLED, "utf-8")
+    store = SqliteStore(settings.db_path)
+    store.add_subscriber(SUBSCRIBER, "ar")
+    store.close()
+    async with bot_driver(fake_api, settings, _service(settings)) as driver:
+        posts = _channel(fake_api)
+        assert posts and _pending(driver) == 1  # published at start-up, queued once for the subscriber
+        parsed_id = driver.app.bot_data.require()[0].id
+
+        await driver.send("/correct", user_id=ADMIN_ID)
+        listing = fake_api.last("sendMessage").params
+        assert "التصريح 1:" in listing["text"] and listing["reply_markup"]["inline_keyboard"]
+        await driver.feed(fake_api.press_button(ADMIN_ID, fake_api.last("sendMessage").result["message_id"], "التالي"))
+        assert "صفحة 2 من 2" in fake_api.last("editMessageText").params["text"]
+
+        await driver.send(f"/correct ١ speaker {NEW_SPEAKER}", user_id=ADMIN_ID)  # an Arabic-keyboard number
+        answer = driver.texts()[-1]
+        assert NEW_SPEAKER in answer and "1" in answer
+        assert _first_speaker(driver) == NEW_SPEAKER
+        assert driver.app.bot_data.require()[0].id != parsed_id  # a new version
+        assert _channel(fake_api) == posts  # nothing new posted: the post is edited in place
+        assert _edits(fake_api)
+        assert _pending(driver) == 2  # the subscriber gets the update
+        data_old = fake_api.sent("editMessageText")
+
+        await driver.send("/corrections", user_id=ADMIN_ID)
+        assert "hasakah.txt" in driver.texts()[-1] and NEW_SPEAKER in driver.texts()[-1]
+
+        await driver.send("/correct outlet وكالة الأنباء المصححة", user_id=ADMIN_ID)
+        assert driver.app.bot_data.require()[0].outlet == "وكالة الأنباء المصححة"
+        assert _pending(driver) == 3 and len(fake_api.sent("editMessageText")) > len(data_old)
+        assert "وكالة الأنباء المصححة" in _edits(fake_api)[-1]  # the channel post shows the corrected publisher
+
+    # a restart: the corrections come back from the store; the same version, nothing posted or queued again
+    async with bot_driver(fake_api, settings, _service(settings)) as driver:
+        assert _first_speaker(driver) == NEW_SPEAKER
+        assert driver.app.bot_data.require()[0].outlet == "وكالة الأنباء المصححة"
+        edits_before = len(fake_api.sent("editMessageText"))
+        await refresh_library(CallbackContext(driver.app))
+        assert _channel(fake_api) == posts and len(fake_api.sent("editMessageText")) == edits_before
+        assert _pending(driver) == 3
+
+        # the file is edited: re-parsed, and corrected again
+        assert settings.library_dir is not None
+        (settings.library_dir / "hasakah.txt").write_text(BUNDLED.replace("123 قتيلا", "130 قتيلا"), "utf-8")
+        for _ in range(2):  # news once stable
+            await refresh_library(CallbackContext(driver.app))
+        article = driver.app.bot_data.require()[0]
+        assert "130 قتيلا" in " ".join(article.paragraphs) and article.statements[0].speaker == NEW_SPEAKER
+
+        await driver.send("/uncorrect 1 speaker", user_id=ADMIN_ID)
+        assert _first_speaker(driver) != NEW_SPEAKER
+        await driver.send("/uncorrect 1 speaker", user_id=ADMIN_ID)  # twice: nothing left to take back
+        assert "/corrections" in driver.texts()[-1]
+
+
+async def test_hiding_a_statement_and_the_organisation(fake_api: FakeBotAPI, tmp_path: Path) -> None:
+    settings = _settings(fake_api, tmp_path)
+    assert settings.library_dir is not None
+    (settings.library_dir / "hasakah.txt").write_text(BUNDLED, "utf-8")
+    async with bot_driver(fake_api, settings, _service(settings)) as driver:
+        count = len(driver.app.bot_data.require()[0].statements)
+        first = driver.app.bot_data.require()[0].statements[0]
+        await driver.send("/correct 1 hide", user_id=ADMIN_ID)
+        article = driver.app.bot_data.require()[0]
+        assert len(article.statements) == count - 1 and first not in article.statements
+        await driver.send("/correct", user_id=ADMIN_ID)
+        assert "التصريح 1:" in fake_api.last("sendMessage").params["text"]  # still numbered, marked hidden
+        await driver.send("/correct 1 show", user_id=ADMIN_ID)
+        assert len(driver.app.bot_data.require()[0].statements) == count
+        await driver.send("/correct 2 org none", user_id=ADMIN_ID)
+        second = driver.app.bot_data.require()[0].statements[1]
+        assert second.org is None and second.org_id is None
+        await driver.send("/correct 2 org observatory", user_id=ADMIN_ID)
+        assert driver.app.bot_data.require()[0].statements[1].org_id == "observatory"
+
+
+async def test_mistakes_get_a_clear_answer_and_others_are_refused(fake_api: FakeBotAPI, tmp_path: Path) -> None:
+    settings = _settings(fake_api, tmp_path)
+    assert settings.library_dir is not None
+    (settings.library_dir / "hasakah.txt").write_text(BUNDLED, "utf-8")
+    async with bot_driver(fake_api, settings, _service(settings)) as driver:
+        before = driver.app.bot_data.require()[0].id
+        await driver.send("/correct 999 speaker أحد", user_id=ADMIN_ID)
+        assert "999" in driver.texts()[-1]
+        await driver.send("/correct 1 org جهة لا وجود لها", user_id=ADMIN_ID)
+        assert "coalition" in driver.texts()[-1]  # the known organisations are listed
+        await driver.send("/correct date أمس", user_id=ADMIN_ID)
+        assert "2022-01-21" in driver.texts()[-1]
+        await driver.send("/correct 1 speaker", user_id=ADMIN_ID)
+        await driver.send("/correct 1 colour red", user_id=ADMIN_ID)
+        assert "colour" in driver.texts()[-1]
+        await driver.send("/correct 1 speaker <b>x</b>", user_id=ADMIN_ID)  # escaped, never markup
+        assert fake_api.last("sendMessage").ok
+        await driver.send("/uncorrect 1 speaker", user_id=ADMIN_ID)
+        await driver.send("/correct 1 speaker متطفل", user_id=SUBSCRIBER)
+        assert str(SUBSCRIBER) in driver.texts()[-1]  # the refusal gives the user's id, for BOT_ADMIN_IDS
+        assert driver.app.bot_data.require()[0].id == before
+        store = driver.app.bot_data.store
+        assert store is not None and store.stats() is not None
+        await driver.feed(fake_api.callback_query_update(f"k|{before}|1", 1, user_id=SUBSCRIBER))
+        assert fake_api.last("answerCallbackQuery").params.get("show_alert") is True
+
+
+async def test_the_command_line_serves_the_corrected_article(fake_api: FakeBotAPI, tmp_path: Path) -> None:
+    """``python -m bot preview`` and ``publish`` read the same corrections the bot applies."""
+    from bot.article.corrections import Correction, statement_keys
+    from bot.cli import _articles
+
+    settings = _settings(fake_api, tmp_path)
+    assert settings.library_dir is not None
+    (settings.library_dir / "hasakah.txt").write_text(BUNDLED, "utf-8")
+    parsed = _service(settings).registry.entries()[0].article
+    store = SqliteStore(settings.db_path)
+    key = statement_keys(parsed)[0]
+    store.add_correction(Correction(slot="hasakah.txt", target=key, field="speaker", value=NEW_SPEAKER, admin_id=1, at=1))
+    store.close()
+    served = _articles(settings).registry.entries()[0].article
+    assert served.statements[0].speaker == NEW_SPEAKER and served.id != parsed.id
