@@ -449,39 +449,45 @@ def parse_correction_args(article: Article, args: Sequence[str]) -> Requested:
     words = [word for arg in args for word in arg.split()]
     if not words:
         raise CorrectionError("usage", f"nothing to correct: /correct <number> <{_FIELD_WORDS}> <value>")
-    number = read_number(words[0])
-    if number is not None:
-        count = len(article.statements)
-        if not 1 <= number <= count:
-            raise CorrectionError(
-                "no_statement",
-                f"there is no statement {number}: the article has {count}",
-                {"number": number, "count": count},
-            )
-        if len(words) < 2:
-            raise CorrectionError(
-                "no_field", f"what of statement {number}? speaker, org, hide or show", {"number": number}
-            )
-        action, rest = _action(words[1]), words[2:]
-        if action in _ARTICLE_ACTIONS:
-            raise CorrectionError(
-                "article_field",
-                f"the {action} is the article's, not a statement's: /correct {action} <value>",
-                {"field": _ARTICLE_ACTIONS[action]},
-            )
-        return _statement_request(statement_keys(article)[number - 1], action, " ".join(rest))
-    action, rest = _action(words[0]), words[1:]
-    if action in _STATEMENT_ACTIONS:
-        raise CorrectionError(
-            "needs_statement",
-            f"which statement? /correct <number> {action} …",
-            {"field": _STATEMENT_ACTIONS[action]},
-        )
+    key, action, rest = _target(article, words, "/correct")
+    if key:
+        return _statement_request(key, action, " ".join(rest))
     field: Field = "outlet" if action == "outlet" else "date"
     value = " ".join(rest)
     if not value:
         raise CorrectionError("missing_value", f"the new {field} is missing", {"field": field})
     return Requested("", field, "" if _is_none(value) else check_value(field, value))
+
+
+def _target(article: Article, words: Sequence[str], command: str) -> tuple[str, str, list[str]]:
+    """``(statement key or "" for the article, action, the words after it)`` of a command's words."""
+    number = read_number(words[0])
+    if number is None:
+        action = _action(words[0])
+        if action in _STATEMENT_ACTIONS:
+            raise CorrectionError(
+                "needs_statement",
+                f"which statement? {command} <number> {action} …",
+                {"field": _STATEMENT_ACTIONS[action]},
+            )
+        return "", action, list(words[1:])
+    count = len(article.statements)
+    if not 1 <= number <= count:
+        raise CorrectionError(
+            "no_statement",
+            f"there is no statement {number}: the article has {count}",
+            {"number": number, "count": count},
+        )
+    if len(words) < 2:
+        raise CorrectionError("no_field", f"what of statement {number}? speaker, org, hide or show", {"number": number})
+    action = _action(words[1])
+    if action in _ARTICLE_ACTIONS:
+        raise CorrectionError(
+            "article_field",
+            f"the {action} is the article's, not a statement's: {command} {action} …",
+            {"field": _ARTICLE_ACTIONS[action]},
+        )
+    return statement_keys(article)[number - 1], action, list(words[2:])
 
 
 def _statement_request(key: str, action: str, value: str) -> Requested:
@@ -516,31 +522,8 @@ def parse_undo_args(article: Article, args: Sequence[str]) -> tuple[str, Field]:
     words = [word for arg in args for word in arg.split()]
     if not words:
         raise CorrectionError("usage", f"nothing to take back: /uncorrect <number> <{_FIELD_WORDS}>")
-    number = read_number(words[0])
-    if number is None:
-        action = _action(words[0])
-        if action in _STATEMENT_ACTIONS:
-            raise CorrectionError(
-                "needs_statement",
-                f"which statement? /uncorrect <number> {action}",
-                {"field": _STATEMENT_ACTIONS[action]},
-            )
+    key, action, _rest = _target(article, words, "/uncorrect")
+    if not key:
         return "", "outlet" if action == "outlet" else "date"
-    count = len(article.statements)
-    if not 1 <= number <= count:
-        raise CorrectionError(
-            "no_statement",
-            f"there is no statement {number}: the article has {count}",
-            {"number": number, "count": count},
-        )
-    if len(words) < 2:
-        raise CorrectionError("no_field", f"what of statement {number}? speaker, org, hide or show", {"number": number})
-    action = _action(words[1])
-    if action in _ARTICLE_ACTIONS:
-        raise CorrectionError(
-            "article_field",
-            f"the {action} is the article's, not a statement's: /uncorrect {action}",
-            {"field": _ARTICLE_ACTIONS[action]},
-        )
     field: Field = "hidden" if action in ("hide", "show") else ("speaker" if action == "speaker" else "org")
-    return statement_keys(article)[number - 1], field
+    return key, field

@@ -109,17 +109,6 @@ def test_a_store_made_before_corrections_gets_the_table_and_keeps_its_rows(tmp_p
     reopened.close()
 
 
-def test_a_newer_corrections_schema_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "bot.sqlite3"
-    SqliteStore(path).close()
-    db = sqlite3.connect(path)
-    db.execute("UPDATE schema_parts SET version = 99 WHERE name = 'corrections'")
-    db.commit()
-    db.close()
-    with pytest.raises(StoreError, match="corrections schema 99"):
-        SqliteStore(path)
-
-
 def test_a_row_this_code_cannot_read_is_a_store_error(store: SqliteStore, tmp_path: Path) -> None:
     db = sqlite3.connect(tmp_path / "bot.sqlite3")
     db.execute("INSERT INTO corrections VALUES ('a.txt', '', 'title', 'x', 1, 1.0)")  # a field of a newer version

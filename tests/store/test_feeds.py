@@ -9,7 +9,7 @@ import pytest
 
 from bot.errors import StoreError
 from bot.store.feeds import FeedLog, StoredEntry
-from bot.store.sqlite import FEED_MIGRATIONS, SCHEMA_VERSION, SqliteStore
+from bot.store.sqlite import FEED_MIGRATIONS, PARTS, SCHEMA_VERSION, SqliteStore
 
 
 def test_an_older_store_gets_the_feed_tables_and_keeps_its_rows(tmp_path: Path) -> None:
@@ -33,14 +33,15 @@ def test_an_older_store_gets_the_feed_tables_and_keeps_its_rows(tmp_path: Path) 
     reopened.close()
 
 
-def test_a_newer_feed_schema_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("part", sorted(PARTS))
+def test_a_newer_schema_of_any_part_is_refused(tmp_path: Path, part: str) -> None:
     path = tmp_path / "bot.sqlite3"
     SqliteStore(path).close()
     db = sqlite3.connect(path)
-    db.execute("UPDATE schema_parts SET version = 99 WHERE name = 'feeds'")
+    db.execute("UPDATE schema_parts SET version = 99 WHERE name = ?", (part,))
     db.commit()
     db.close()
-    with pytest.raises(StoreError, match="feeds schema 99"):
+    with pytest.raises(StoreError, match=f"{part} schema 99"):
         SqliteStore(path)
 
 
