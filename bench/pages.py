@@ -30,9 +30,9 @@ from bot.article import dates, parse_text
 from bot.article.htmlpage import extract as stdlib_extract
 from bot.article.layout import read_layout
 from bot.article.page import read_page
+from bot.articles.feeds import FeedPoller
 from bot.store.sqlite import SqliteStore
 from bot.web.fetch import Fetcher
-from bot.web.poller import FeedPoller
 from tests.pages import STORIES, TEMPLATES, Item, Story, encoded, rss
 from tests.web.server import Route, Site
 

@@ -6,6 +6,8 @@
   changed, removed or broken;
 - :mod:`bot.articles.worker`: the loader, :class:`~bot.articles.worker.ParseWorker` (through the
   parse cache of :mod:`bot.articles.cache`; large files in a parsing child process);
+- :mod:`bot.articles.feeds`: the feeds (``BOT_FEED_URLS``) polled for new and changed entries;
+- :mod:`bot.articles.corrections`: the admins' corrections, held by slot, as the service's corrector;
 - :mod:`bot.articles.service`: :class:`~bot.articles.service.ArticleService`, which joins the
   sources (one file, the folder, the feeds), applies the newsroom's corrections and hands what
   is new or changed to delivery.

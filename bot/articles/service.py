@@ -33,8 +33,8 @@ from bot.articles.worker import ParseWorker
 from bot.errors import BotError
 
 if TYPE_CHECKING:
+    from bot.articles.feeds import FeedPoller
     from bot.settings import Settings
-    from bot.web.poller import FeedPoller
 
 log = logging.getLogger(__name__)
 

@@ -22,6 +22,7 @@ from telegram.ext import Application, CallbackContext
 from bot.article import lexicon
 from bot.article.model import Article
 from bot.articles.corrections import ALL, CorrectionBook
+from bot.articles.feeds import FeedPoller
 from bot.articles.registry import Registry
 from bot.articles.service import ArticleService, Changes
 from bot.delivery.channel import channel_problems, deliver
@@ -36,7 +37,6 @@ from bot.store.feeds import FeedLog
 from bot.store.sqlite import SqliteStore
 from bot.telegram import review
 from bot.telegram.context import BotData, Context
-from bot.web.poller import FeedPoller
 
 log = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.articles.feeds import FeedPoller, slot_for
 from bot.store.sqlite import SqliteStore
 from bot.web.fetch import Fetcher
-from bot.web.poller import FeedPoller, slot_for
 from tests.pages import STORIES, TEMPLATES, Item, atom, encoded, rss
 from tests.web.server import Route, Site
 
