@@ -13,6 +13,7 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.article.model import Article
 from bot.delivery.channel import channel_problems, publish, unpublish
+from bot.i18n import plural
 from bot.render import views
 from bot.render.channel import channel_posts
 from bot.render.html import esc
@@ -142,4 +143,7 @@ async def stats(update: Update, context: Context) -> None:
         text += "\n" + views.plain(lang, "stats_library", articles=len(library), broken=len(library.broken)).text
         for slot, problem in sorted(library.broken.items())[:10]:
             text += "\n" + views.plain(lang, "stats_broken_file", file=esc(slot), problem=esc(problem)).text
+    corrections = len(context.bot_data.corrections)
+    if corrections:
+        text += "\n" + views.plain(lang, "stats_corrections", count=plural(lang, "n_corrections", corrections)).text
     await _reply(update, text)

@@ -91,6 +91,8 @@ async def test_a_correction_edits_the_channel_post_reaches_subscribers_and_survi
 
         await driver.send("/corrections", user_id=ADMIN_ID)
         assert "hasakah.txt" in driver.texts()[-1] and NEW_SPEAKER in driver.texts()[-1]
+        await driver.send("/stats", user_id=ADMIN_ID)
+        assert "التصحيحات: تصحيح واحد" in driver.texts()[-1]
 
         await driver.send("/correct outlet وكالة الأنباء المصححة", user_id=ADMIN_ID)
         assert driver.app.bot_data.require()[0].outlet == "وكالة الأنباء المصححة"
