@@ -116,6 +116,7 @@ CorrectionProblem = Literal[
     "unknown_org",
     "bad_date",
     "bad_hidden",
+    "too_long",
 ]
 """Why a correction cannot be made; the renderer answers with the locale key ``correction_error_<reason>``."""
 

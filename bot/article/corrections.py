@@ -50,6 +50,9 @@ from bot.errors import CorrectionError
 Field = Literal["speaker", "org", "hidden", "outlet", "date"]
 STATEMENT_FIELDS: frozenset[Field] = frozenset({"speaker", "org", "hidden"})
 ARTICLE_FIELDS: frozenset[Field] = frozenset({"outlet", "date"})
+MAX_NAME = 200
+"""The longest speaker (with its role) or outlet a correction sets: every view that shows one keeps
+within Telegram's limits (the parser's longest names are under half of it)."""
 KEY_LENGTH = 10
 """Hex digits of a statement key: one in a trillion for two statements of an article to share one."""
 
@@ -207,12 +210,19 @@ def _parse_date(value: str) -> date | datetime:
 def check_value(field: Field, value: str) -> str:
     """``value`` as a correction of ``field`` stores it (spacing collapsed, a date in ISO form).
 
-    Raises :class:`~bot.errors.CorrectionError` for an empty speaker, an unknown organisation id,
+    Raises :class:`~bot.errors.CorrectionError` for an empty speaker, a speaker or outlet longer
+    than :data:`MAX_NAME`, an unknown organisation id,
     a hidden flag other than ``"1"`` or ``""`` and a date that does not parse.
     """
     value = " ".join(value.split())
     if field == "speaker" and not value:
         raise CorrectionError("missing_value", "a speaker cannot be empty", {"field": field})
+    if field in ("speaker", "outlet") and len(value) > MAX_NAME:
+        raise CorrectionError(
+            "too_long",
+            f"a {field} of {len(value)} characters is too long (at most {MAX_NAME})",
+            {"field": field, "length": len(value), "most": MAX_NAME},
+        )
     if field == "org" and value and organisation(value) is None:
         known = _organisations_known()
         raise CorrectionError(

@@ -29,8 +29,15 @@ class CorrectionBook:
             self.add(correction)
 
     def add(self, correction: Correction) -> None:
-        """Keep ``correction``, replacing the one of the same slot, target and field."""
-        self._by_slot.setdefault(correction.slot, {})[(correction.target, correction.field)] = correction
+        """Keep ``correction``, replacing an older one of the same slot, target and field."""
+        kept = self._by_slot.setdefault(correction.slot, {})
+        known = kept.get((correction.target, correction.field))
+        if known is None or known.at <= correction.at:
+            kept[(correction.target, correction.field)] = correction
+
+    def replace(self, other: CorrectionBook) -> None:
+        """Hold what ``other`` holds (the store's corrections, read again)."""
+        self._by_slot = {slot: dict(kept) for slot, kept in other._by_slot.items()}
 
     def remove(self, slot: str, target: str, field: Field) -> Correction | None:
         """Forget a correction; the one forgotten, or None when there was none."""

@@ -249,7 +249,7 @@ class ArticleService:
                 folder.failed(item, exc, scan)
             else:
                 raise exc
-            if unserved and (time.monotonic() - reordered >= REORDER_SECONDS or not self.registry.entries()):
+            if unserved and (time.monotonic() - reordered >= REORDER_SECONDS or self.registry.latest() is None):
                 self.registry.reorder()
                 reordered, unserved = time.monotonic(), False
         return self._finish(scan, changes)

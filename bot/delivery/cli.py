@@ -13,8 +13,9 @@ from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.article.model import Article
-from bot.delivery.channel import channel_problems, publish, unpublish
-from bot.delivery.outbox import SENDERS, Outbox, outgoing_messages
+from bot.delivery.channel import channel_problems, unpublish
+from bot.delivery.channel import deliver as deliver_article
+from bot.delivery.outbox import SENDERS, Outbox
 from bot.delivery.pacing import PacedLimiter, Pacer
 from bot.logs import redact
 from bot.settings import Settings
@@ -80,13 +81,8 @@ async def run_publish(
                 print(f"error: cannot publish to {settings.channel_id}: {'; '.join(problems)}", file=sys.stderr)
                 return 2
         for slot, article in items:
-            if settings.channel_id:
-                result = await publish(bot, store, article, settings.channel_id, slot)
-                print(f"{slot} {result.action}: messages {result.message_ids}, {result.queued} queued")
-            else:
-                messages = outgoing_messages(article, bot.username, "new")
-                queued = store.enqueue(slot, article.id, "new", messages)
-                print(f"{slot}: no channel set (BOT_CHANNEL_ID), {queued} subscriber deliveries queued")
+            result = await deliver_article(bot, store, article, settings.channel_id, slot)
+            print(f"{slot} {result.action}: messages {result.message_ids}, {result.queued} queued")
         if not deliver:
             return 0
         return await _deliver(bot, store, pacer, {article.id for _, article in items}, wait)

@@ -29,7 +29,8 @@ class CorrectionLog(Protocol):
         ...
 
     def all_corrections(self, limit: int) -> list[Correction]:
-        """The ``limit`` latest corrections of every slot, newest first (for ``/corrections``)."""
+        """The ``limit`` latest corrections of every slot, newest first (what the bot holds, read at
+        start-up and before each refresh); a row this code cannot read is skipped with a log line."""
         ...
 
     def correction_count(self) -> int:

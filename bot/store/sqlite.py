@@ -18,6 +18,7 @@ store is never recreated empty behind the operator's back.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
@@ -45,6 +46,8 @@ T = TypeVar("T")
 OUTBOX = "outbox"
 REDELIVERY_DELAY = 1.5
 """Seconds before a row whose send may have arrived is due again (Telegram allows 1 message/s per chat)."""
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -254,14 +257,23 @@ class _ArticleTables:
     def _query(self, sql: str, args: tuple[object, ...] | list[object] = ()) -> list[tuple[object, ...]]:
         raise NotImplementedError
 
+    KEEP_VERSIONS = 20
+    """Versions kept per slot: the newest; a button of an older one says it is out of date."""
+
     def save_article(self, slot: str, article_id: str, article_json: str) -> None:
-        self._write(
-            lambda db: db.execute(
+        def work(db: sqlite3.Connection) -> None:
+            db.execute(
                 "INSERT INTO article_versions (article_id, slot, article, saved_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (article_id) DO NOTHING",
                 (article_id, slot, article_json, time.time()),
             )
-        )
+            db.execute(
+                "DELETE FROM article_versions WHERE slot = ? AND article_id NOT IN (SELECT article_id FROM "
+                "article_versions WHERE slot = ? ORDER BY saved_at DESC, rowid DESC LIMIT ?)",
+                (slot, slot, self.KEEP_VERSIONS),
+            )
+
+        self._write(work)
 
     def article_json(self, article_id: str) -> str | None:
         rows = self._query("SELECT article FROM article_versions WHERE article_id = ?", (article_id,))
@@ -321,7 +333,13 @@ class _CorrectionTables:
 
     def all_corrections(self, limit: int) -> list[Correction]:
         rows = self._query(f"SELECT {self._COLUMNS} FROM corrections ORDER BY at DESC, rowid DESC LIMIT ?", (limit,))
-        return [self._correction(row) for row in rows]
+        kept: list[Correction] = []
+        for row in rows:  # one row a newer version wrote must not hide the others (nor stop the bot)
+            try:
+                kept.append(self._correction(row))
+            except StoreError as exc:
+                log.warning("%s; skipped", exc)
+        return kept
 
     def correction_count(self) -> int:
         return int(str(self._query("SELECT COUNT(*) FROM corrections")[0][0]))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import OrderedDict
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,10 +16,12 @@ from bot.article.model import Article
 from bot.articles.corrections import CorrectionBook
 from bot.articles.registry import Registry
 from bot.articles.service import ArticleService
-from bot.errors import NoArticleError
+from bot.errors import BotError, NoArticleError
 from bot.i18n import Language, pick_language
 from bot.settings import Settings
 from bot.store.base import Store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -29,7 +33,13 @@ class BotData:
     settings: Settings | None = None
     store: Store | None = None
     corrections: CorrectionBook = field(default_factory=CorrectionBook)
-    """The admins' corrections (kept in the store, read at start-up, written through by /correct)."""
+    """The admins' corrections: the store's, read at start-up and before every refresh (another
+    process may have made one), written through by /correct."""
+    corrected: set[str] = field(default_factory=set)
+    """Slots whose corrections changed while running: their published version is brought up to date
+    (:func:`bot.telegram.jobs.deliver_corrections`), again at every refresh until it is."""
+    delivering: asyncio.Lock = field(default_factory=asyncio.Lock)
+    """Held while publishing: one sweep or correction at a time, so no slot is posted twice."""
     languages: dict[int, Language] = field(default_factory=dict)
     """Languages users chose with /lang, loaded from the store at start-up and written through."""
     searches: OrderedDict[str, str] = field(default_factory=OrderedDict)
@@ -39,6 +49,23 @@ class BotData:
     by name; cancelled by ``post_stop``."""
     fatal: str | None = None
     """Why the bot stopped itself (the single article turned out not to be one); the exit's error."""
+
+    def background(self, name: str, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        """Run ``work`` as a task kept in :attr:`tasks` under ``name`` until it ends (``post_stop``
+        cancels what is left); a failure is logged, never lost in an unwatched task."""
+
+        async def logged() -> None:
+            try:
+                await work
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.error("%s failed: %s", name, exc, exc_info=not isinstance(exc, BotError))
+
+        task = asyncio.create_task(logged(), name=name)
+        self.tasks[name] = task
+        task.add_done_callback(lambda done: self.tasks.pop(name, None) if self.tasks.get(name) is done else None)
+        return task
 
     @property
     def registry(self) -> Registry | None:

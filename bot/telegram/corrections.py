@@ -6,7 +6,8 @@
 slot) or id picks that article instead of the newest. A correction is kept in the store, applied
 by the article service to the article as parsed (now, after a re-parse and after a restart),
 and makes a new version: an article already published has its channel post edited in place and
-its subscribers sent the update (:func:`bot.telegram.jobs.deliver_correction`).
+its subscribers sent the update (:func:`bot.telegram.jobs.deliver_corrections`, in the background;
+the admin is told if it fails, and it is tried again at every refresh until it succeeds).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from bot.render.corrections import (
     correction_statements,
     corrections_list,
 )
+from bot.render.html import esc
 from bot.render.links import from_callback
 from bot.render.views import View
 from bot.store.corrections import CorrectionLog
@@ -70,14 +72,42 @@ def _pick(data: BotData, args: list[str]) -> tuple[str | None, Article | None, l
     return slot, service.parsed(slot), args
 
 
+async def _published(data: BotData, slot: str) -> bool:
+    """Whether ``slot`` was published (to the channel, or queued for subscribers without one)."""
+    settings, store = data.settings, data.store
+    assert settings is not None and store is not None
+    stored = await asyncio.to_thread(store.channel_posts, slot, settings.channel_id or "")
+    return stored is not None and bool(stored.article_id)
+
+
 async def _apply(update: Update, context: Context, slot: str) -> bool:
-    """A new version of ``slot`` with its corrections, handed to delivery; whether it was posted."""
+    """A new version of ``slot`` with its corrections; its delivery started in the background.
+
+    Returns whether the article was published (its posts will be edited, subscribers updated).
+    The delivery may wait for a sweep in progress and for the channel's pace, so the admin is
+    answered at once and told later only if it fails.
+    """
     data = context.bot_data
     assert data.articles is not None
     changes = data.articles.reapply(slot)
     if not changes.changed:
         return False
-    return await jobs.deliver_correction(context.bot, data, changes)
+    posted = await _published(data, slot)
+    data.corrected.add(slot)
+    user = update.effective_user
+    lang = language(update, context)
+
+    async def deliver() -> None:
+        if not posted:  # not published yet: reviewed, or published with auto-publish, as any change
+            await jobs.hand_over(context.bot, data, changes)
+            return
+        problems = await jobs.deliver_corrections(context.bot, data)
+        if slot in problems and user is not None:
+            failed = views.plain(lang, "correction_delivery_failed", error=esc(problems[slot]))
+            await context.bot.send_message(user.id, failed.text, **failed.send_options)
+
+    data.background(f"correction:{slot}:{time.monotonic()}", deliver())
+    return posted
 
 
 @admin_only
@@ -86,7 +116,10 @@ async def correct(update: Update, context: Context) -> None:
     lang, data, user = language(update, context), context.bot_data, update.effective_user
     store = _log(data)
     slot, parsed, args = _pick(data, list(context.args or []))
-    if store is None or user is None:
+    if user is None:
+        return
+    if store is None:
+        await _reply(update, views.plain(lang, "corrections_unavailable"))
         return
     if slot is None or parsed is None:
         await _reply(update, views.plain(lang, "no_article"))
@@ -100,7 +133,7 @@ async def correct(update: Update, context: Context) -> None:
         await _reply(update, correction_error(exc, lang))
         return
     correction = Correction(slot=slot, target=target, field=field, value=value, admin_id=user.id, at=time.time())
-    await asyncio.to_thread(store.add_correction, correction)
+    await asyncio.to_thread(store.add_correction, correction)  # the store first: what is kept is what counts
     data.corrections.add(correction)
     log.info("corrections: %s: %s of %r corrected by admin %d", slot, field, target or "the article", user.id)
     posted = await _apply(update, context, slot)
@@ -114,6 +147,7 @@ async def uncorrect(update: Update, context: Context) -> None:
     store = _log(data)
     slot, parsed, args = _pick(data, list(context.args or []))
     if store is None:
+        await _reply(update, views.plain(lang, "corrections_unavailable"))
         return
     if slot is None or parsed is None:
         await _reply(update, views.plain(lang, "no_article"))
@@ -123,8 +157,9 @@ async def uncorrect(update: Update, context: Context) -> None:
     except CorrectionError as exc:
         await _reply(update, correction_error(exc, lang))
         return
-    removed = data.corrections.remove(slot, target, field)
-    await asyncio.to_thread(store.remove_correction, slot, target, field)
+    known = next((c for c in data.corrections.of(slot) if (c.target, c.field) == (target, field)), None)
+    await asyncio.to_thread(store.remove_correction, slot, target, field)  # the store first
+    removed = data.corrections.remove(slot, target, field) or known
     if removed is None:
         await _reply(update, views.plain(lang, "correction_none_to_remove"))
         return

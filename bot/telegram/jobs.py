@@ -95,10 +95,8 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         data.store = SqliteStore(settings.db_path)
     store = data.store
     service.registry.fallback = lambda article_id: _kept_version(store, article_id)
-    if isinstance(store, CorrectionLog):  # applied to every article parsed from now on, and to those loaded
-        data.corrections = CorrectionBook(await asyncio.to_thread(store.all_corrections, ALL))
-        service.corrector = data.corrections.apply
-        service.reapply_all()
+    service.corrector = data.corrections.apply  # applied to every article parsed from now on
+    data.corrected.update(await sync_corrections(data))  # and to those loaded: published ones brought up to date
     data.languages.update(
         (user_id, language) for user_id, language in store.languages().items() if language in LANGUAGES
     )
@@ -114,16 +112,23 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     if problems:
         log.warning("channel %s: %s", settings.channel_id, "; ".join(problems))
     elif settings.auto_publish and not settings.review and service.folder is not None and service.scanned:
-        await publish_library(application.bot, service.registry, settings, store)  # a folder read before start
+        async with data.delivering:  # a folder read before start
+            await publish_library(application.bot, service.registry, settings, store)
     _start_feeds(application)
     await set_commands(application.bot, service.registry)
     if service.folder is not None or service.feeds is not None:
         log.info("reading %s in the background", service.folder.folder if service.folder else "the feeds")
     else:
         log.info("serving %d article(s)", len(service.registry))
+    if data.corrected and service.folder is None and service.feeds is None:  # no refresh job to do it
+        data.background("corrections", _deliver_corrections_logged(application.bot, data))
     if service.waiting:
         log.info("loading %s in the background; until then users are asked to wait", ", ".join(service.waiting))
         data.tasks["loading"] = asyncio.create_task(load_waiting(application), name="load-articles")
+
+
+async def _deliver_corrections_logged(bot: Bot, data: BotData) -> None:
+    await deliver_corrections(bot, data)
 
 
 def _kept_version(store: Store, article_id: str) -> Article | None:
@@ -139,9 +144,9 @@ def _kept_version(store: Store, article_id: str) -> Article | None:
 async def post_stop(application: Application) -> None:  # type: ignore[type-arg]
     """Abandon background work still running; stop sending (the outbox lease is released)."""
     data: BotData = application.bot_data
-    for name in ("loading", "scan", "outbox"):
-        task = data.tasks.pop(name, None)
-        if task is not None and not task.done():
+    while data.tasks:
+        _name, task = data.tasks.popitem()
+        if not task.done():
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -195,11 +200,15 @@ async def _scan_then_schedule(application: Application) -> None:  # type: ignore
     after this scan keeps two scans from ever running at once.
     """
     service, settings = _service(application.bot_data)
-    if not service.scanned:  # a caller may have read the folder before starting the bot
-        await refresh_library(CallbackContext(application))
-    if application.job_queue is not None:
-        interval = settings.library_interval
-        application.job_queue.run_repeating(refresh_library, interval=interval, first=interval, name="library")
+    try:
+        if not service.scanned:  # a caller may have read the folder before starting the bot
+            await refresh_library(CallbackContext(application))
+    except Exception as exc:  # the next scans still run: a failure of this one is not the folder's end
+        log.error("library: the first scan failed: %s", exc, exc_info=not isinstance(exc, BotError))
+    finally:
+        if application.job_queue is not None:
+            interval = settings.library_interval
+            application.job_queue.run_repeating(refresh_library, interval=interval, first=interval, name="library")
 
 
 async def refresh_library(context: Context) -> None:
@@ -214,6 +223,7 @@ async def refresh_library(context: Context) -> None:
     if service is None or store is None or service.folder is None:
         return
     first = not service.scanned
+    data.corrected.update(await sync_corrections(data))
     app, began_running = context.application, context.application.running
     # a scan that began while the bot ran ends when it stops: PTB's stop() waits for running jobs
     changes = await service.refresh(keep_going=lambda: app.running or not began_running)
@@ -257,14 +267,17 @@ def _start_feeds(application: Application) -> None:  # type: ignore[type-arg]
 async def poll_feeds(context: Context) -> None:
     """Job: poll the feeds, and hand what is new or changed over to delivery.
 
-    A feed's first read is its backlog, stories from before the bot followed it: like files
-    found at start-up they are swept into the channel, and never sent for review.
+    A feed's very first read is its backlog, stories from before the bot followed it: like files
+    found at start-up they are swept into the channel with auto-publish, and never sent for review.
+    Any other entry is news, in the first poll after a restart too.
     """
     data = context.bot_data
     service = data.articles
     if service is None or service.feeds is None or data.store is None:
         return
     first = not service.polled
+    if service.folder is None:  # else the folder's scans read them
+        data.corrected.update(await sync_corrections(data))
     app, began_running = context.application, context.application.running
     # a poll that began while the bot ran ends when it stops: PTB's stop() waits for running jobs
     changes = await service.poll(keep_going=lambda: app.running or not began_running)
@@ -272,18 +285,25 @@ async def poll_feeds(context: Context) -> None:
         log.info("feeds: %d article(s) new or changed", len(changes.fresh))
     elif first:
         log.info("feeds: first poll found no article")
-    if changes.fresh or first:
-        await hand_over(context.bot, data, changes, first=first)
+    if changes.fresh or first or data.corrected:
+        # every entry a poll finds is one the store never had: news for review, even in the first poll
+        # of a run (a feed's very first read, its backlog, excepted)
+        await hand_over(context.bot, data, changes, first=first, review_first=True)
 
 
 # delivery ------------------------------------------------------------------------------
 
 
-async def hand_over(bot: Bot, data: BotData, changes: Changes, *, first: bool = False) -> None:
-    """What a refresh found: indexed for search, the menu updated, then reviewed or published.
+async def hand_over(
+    bot: Bot, data: BotData, changes: Changes, *, first: bool = False, review_first: bool = False
+) -> None:
+    """What a refresh found: indexed for search, the menu updated, then reviewed or published; and
+    the corrected articles' published versions brought up to date.
 
-    ``first``: the first read of a source, whose articles are no news to review (with auto-publish
-    they are still swept into the channel once).
+    ``first``: the first read of a source in this run. Files found at start-up are no news to
+    review (with auto-publish they are still swept into the channel once); ``review_first``: this
+    source's first read holds news all the same (the feeds: a poll only finds entries the store
+    never had).
     """
     service, settings = _service(data)
     store = data.store
@@ -297,45 +317,79 @@ async def hand_over(bot: Bot, data: BotData, changes: Changes, *, first: bool = 
         await refresh_menu(bot, registry)
     if settings.review:  # an admin decides: nothing is published before
         news = [entry for entry in changes.fresh if entry.slot not in changes.backlog]
-        if not first and news:
+        if news and (review_first or not first):
             await review.request_review(bot, settings, news)
     elif settings.auto_publish:
-        await publish_library(bot, registry, settings, store)
+        async with data.delivering:
+            await publish_library(bot, registry, settings, store)
+    if data.corrected:
+        await deliver_corrections(bot, data)
 
 
-async def deliver_correction(bot: Bot, data: BotData, changes: Changes) -> bool:
-    """New versions an admin's correction made: whether any was already published.
+async def sync_corrections(data: BotData) -> set[str]:
+    """Read the store's corrections (another process may have made some); re-apply those that changed.
+
+    Returns the slots whose articles changed (new versions, to bring their published versions up
+    to date). A store without a corrections table has none.
+    """
+    service, _settings = _service(data)
+    store = data.store
+    if not isinstance(store, CorrectionLog):
+        return set()
+    try:
+        kept = CorrectionBook(await asyncio.to_thread(store.all_corrections, ALL))
+    except BotError as exc:
+        log.error("corrections: cannot be read: %s", exc)
+        return set()
+    touched = {
+        slot for slot in {*kept.slots(), *data.corrections.slots()} if kept.of(slot) != data.corrections.of(slot)
+    }
+    data.corrections.replace(kept)
+    changed: set[str] = set()
+    for slot in touched:
+        if service.reapply(slot).changed:
+            changed.add(slot)
+    return changed
+
+
+async def deliver_corrections(bot: Bot, data: BotData) -> dict[str, str]:
+    """Bring the published version of every corrected slot up to date; what failed, by slot.
 
     A published article (channel posts, or a version queued for subscribers without a channel)
-    is delivered again at once: its posts are edited in place and subscribers get the update,
-    whatever ``BOT_AUTO_PUBLISH`` and ``BOT_REVIEW`` say, since an admin made the change. One not
-    published yet is handed over like any change (reviewed, or published with auto-publish).
+    is delivered again: its posts are edited in place and subscribers get the update, whatever
+    ``BOT_AUTO_PUBLISH`` and ``BOT_REVIEW`` say, since an admin made the change. A slot leaves
+    :attr:`BotData.corrected` once done (or never published: it goes out as any news does); a
+    failure is tried again at the next refresh.
     """
-    settings = _service(data)[1]
+    service, settings = _service(data)
     store = data.store
     assert store is not None
-    posted, waiting = False, Changes()
-    for entry in changes.changed:
-        stored = await asyncio.to_thread(store.channel_posts, entry.slot, settings.channel_id or "")
-        if stored is None or not stored.article_id:
-            waiting.changed.append(entry)
-            continue
-        posted = True
-        try:
-            await deliver(bot, store, entry.article, settings.channel_id, entry.slot)
-        except TelegramError as exc:
-            log.warning(
-                "the correction of %s could not be published: %s (tried again at the next scan)",
-                entry.slot,
-                exc.message,
-            )
-    if waiting.changed:
-        await hand_over(bot, data, waiting)
-    return posted
+    channel = settings.channel_id or ""
+    problems: dict[str, str] = {}
+    async with data.delivering:
+        for slot in sorted(data.corrected):
+            entry = service.registry.current(slot)
+            stored = await asyncio.to_thread(store.channel_posts, slot, channel) if entry is not None else None
+            if entry is None or stored is None or not stored.article_id or stored.article_id == entry.article.id:
+                data.corrected.discard(slot)
+                continue
+            try:
+                await deliver(bot, store, entry.article, settings.channel_id, slot)
+            except TelegramError as exc:
+                problems[slot] = exc.message
+            except BotError as exc:
+                problems[slot] = str(exc)
+            else:
+                data.corrected.discard(slot)
+                log.info("corrections: %s published again as %s", slot, entry.article.id)
+    for slot, problem in problems.items():
+        log.warning("corrections: %s could not be published again: %s (tried again at the next refresh)", slot, problem)
+    return problems
 
 
 async def publish_library(bot: Bot, registry: Registry, settings: Settings, store: Store) -> None:
-    """Publish every current article the store has not published in its current version.
+    """Publish every current article the store has not published in its current version (the caller
+    holds :attr:`BotData.delivering`).
 
     The store keeps what was published per slot (the channel posts; without a channel, a record
     of the version queued), so sweeping every entry catches new and changed articles, articles
@@ -345,7 +399,7 @@ async def publish_library(bot: Bot, registry: Registry, settings: Settings, stor
         try:
             await deliver(bot, store, entry.article, settings.channel_id, entry.slot)
         except TelegramError as exc:
-            log.warning("auto-publish of %s failed: %s (/publish tries again)", entry.slot, exc.message)
+            log.warning("auto-publish of %s failed: %s (tried again at the next refresh)", entry.slot, exc.message)
         except BotError as exc:
             log.error("auto-publish of %s failed: %s", entry.slot, exc)
 

@@ -1,1 +1,1 @@
-"""The web: pages and feeds fetched over HTTP(S), and the feed poller that turns them into articles."""
+"""The web: pages and feeds fetched over HTTP(S) and read (the feed source is :mod:`bot.articles.feeds`)."""

@@ -116,6 +116,8 @@ def test_a_row_this_code_cannot_read_is_a_store_error(store: SqliteStore, tmp_pa
     db.close()
     with pytest.raises(StoreError, match="cannot read"):
         store.corrections("a.txt")
+    store.add_correction(made("b.txt", "", "outlet", "y", 2))
+    assert [c.slot for c in store.all_corrections(10)] == ["b.txt"]  # what the bot reads at start-up: the rest
 
 
 def test_no_correction_is_written_to_a_replaced_file(tmp_path: Path) -> None:

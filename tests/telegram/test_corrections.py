@@ -3,6 +3,7 @@ bot over the fake Bot API, with a channel, a subscriber, a re-parse and a restar
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from telegram.ext import CallbackContext
@@ -52,6 +53,12 @@ def _first_speaker(driver: Driver) -> str:
     return article.statements[0].speaker
 
 
+async def _settled(driver: Driver) -> None:
+    """Wait for the corrections' deliveries, which run in the background."""
+    tasks = [task for name, task in driver.app.bot_data.tasks.items() if name.startswith("correction")]
+    await asyncio.wait_for(asyncio.gather(*tasks), timeout=10)
+
+
 def _pending(driver: Driver) -> int:
     store = driver.app.bot_data.store
     assert store is not None
@@ -80,6 +87,7 @@ async def test_a_correction_edits_the_channel_post_reaches_subscribers_and_survi
         assert "صفحة 2 من 2" in fake_api.last("editMessageText").params["text"]
 
         await driver.send(f"/correct ١ speaker {NEW_SPEAKER}", user_id=ADMIN_ID)  # an Arabic-keyboard number
+        await _settled(driver)
         answer = driver.texts()[-1]
         assert NEW_SPEAKER in answer and "1" in answer
         assert _first_speaker(driver) == NEW_SPEAKER
@@ -95,6 +103,8 @@ async def test_a_correction_edits_the_channel_post_reaches_subscribers_and_survi
         assert "التصحيحات: تصحيح واحد" in driver.texts()[-1]
 
         await driver.send("/correct outlet وكالة الأنباء المصححة", user_id=ADMIN_ID)
+
+        await _settled(driver)
         assert driver.app.bot_data.require()[0].outlet == "وكالة الأنباء المصححة"
         assert _pending(driver) == 3 and len(fake_api.sent("editMessageText")) > len(data_old)
         assert "وكالة الأنباء المصححة" in _edits(fake_api)[-1]  # the channel post shows the corrected publisher
@@ -117,8 +127,11 @@ async def test_a_correction_edits_the_channel_post_reaches_subscribers_and_survi
         assert "130 قتيلا" in " ".join(article.paragraphs) and article.statements[0].speaker == NEW_SPEAKER
 
         await driver.send("/uncorrect 1 speaker", user_id=ADMIN_ID)
+
+        await _settled(driver)
         assert _first_speaker(driver) != NEW_SPEAKER
         await driver.send("/uncorrect 1 speaker", user_id=ADMIN_ID)  # twice: nothing left to take back
+        await _settled(driver)
         assert "/corrections" in driver.texts()[-1]
 
 
@@ -130,16 +143,20 @@ async def test_hiding_a_statement_and_the_organisation(fake_api: FakeBotAPI, tmp
         count = len(driver.app.bot_data.require()[0].statements)
         first = driver.app.bot_data.require()[0].statements[0]
         await driver.send("/correct 1 hide", user_id=ADMIN_ID)
+        await _settled(driver)
         article = driver.app.bot_data.require()[0]
         assert len(article.statements) == count - 1 and first not in article.statements
         await driver.send("/correct", user_id=ADMIN_ID)
         assert "التصريح 1:" in fake_api.last("sendMessage").params["text"]  # still numbered, marked hidden
         await driver.send("/correct 1 show", user_id=ADMIN_ID)
+        await _settled(driver)
         assert len(driver.app.bot_data.require()[0].statements) == count
         await driver.send("/correct 2 org none", user_id=ADMIN_ID)
+        await _settled(driver)
         second = driver.app.bot_data.require()[0].statements[1]
         assert second.org is None and second.org_id is None
         await driver.send("/correct 2 org observatory", user_id=ADMIN_ID)
+        await _settled(driver)
         assert driver.app.bot_data.require()[0].statements[1].org_id == "observatory"
 
 
@@ -150,17 +167,23 @@ async def test_mistakes_get_a_clear_answer_and_others_are_refused(fake_api: Fake
     async with bot_driver(fake_api, settings, _service(settings)) as driver:
         before = driver.app.bot_data.require()[0].id
         await driver.send("/correct 999 speaker أحد", user_id=ADMIN_ID)
+        await _settled(driver)
         assert "999" in driver.texts()[-1]
         await driver.send("/correct 1 org جهة لا وجود لها", user_id=ADMIN_ID)
+        await _settled(driver)
         assert "coalition" in driver.texts()[-1]  # the known organisations are listed
         await driver.send("/correct date أمس", user_id=ADMIN_ID)
+        await _settled(driver)
         assert "2022-01-21" in driver.texts()[-1]
         await driver.send("/correct 1 speaker", user_id=ADMIN_ID)
+        await _settled(driver)
         await driver.send("/correct 1 colour red", user_id=ADMIN_ID)
         assert "colour" in driver.texts()[-1]
         await driver.send("/correct 1 speaker <b>x</b>", user_id=ADMIN_ID)  # escaped, never markup
+        await _settled(driver)
         assert fake_api.last("sendMessage").ok
         await driver.send("/uncorrect 1 speaker", user_id=ADMIN_ID)
+        await _settled(driver)
         await driver.send("/correct 1 speaker متطفل", user_id=SUBSCRIBER)
         assert str(SUBSCRIBER) in driver.texts()[-1]  # the refusal gives the user's id, for BOT_ADMIN_IDS
         assert driver.app.bot_data.require()[0].id == before
