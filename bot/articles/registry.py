@@ -14,10 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from cachetools import LRUCache
+
 from bot.article import Article
 from bot.article.search import SearchIndex
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MISSES = 4096
+"""Ids the store did not know, remembered (the oldest forgotten first) so each is asked once."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class Registry:
         """Where a version not seen while running is looked up by id (the store's article versions)."""
         self._entries: dict[str, Entry] = {}
         self._by_id: dict[str, Article] = {}
+        self._missing: LRUCache[str, bool] = LRUCache(maxsize=MISSES)  # ids the fallback did not know
         self._index = SearchIndex()
         self._unindexed: deque[Article] = deque()
         self._indexing = threading.Lock()  # the index may be built in a thread while the bot searches
@@ -102,13 +107,20 @@ class Registry:
         return ordered[0].article if ordered else None
 
     def get(self, article_id: str) -> Article | None:
-        """Any version seen while running, or delivered before (``fallback``), by id."""
+        """Any version seen while running, or delivered before (``fallback``, a store read: callers on
+        an event loop check :meth:`in_memory` first and call this in a thread when it says no), by id."""
         article = self._by_id.get(article_id)
-        if article is None and self.fallback is not None:
+        if article is None and self.fallback is not None and article_id not in self._missing:
             article = self.fallback(article_id)
             if article is not None:
                 self._by_id[article_id] = article
+            else:  # a forged or long-gone id asks the store once
+                self._missing[article_id] = True
         return article
+
+    def in_memory(self, article_id: str) -> bool:
+        """Whether :meth:`get` answers ``article_id`` without a store read."""
+        return article_id in self._by_id or article_id in self._missing or self.fallback is None
 
     def slot_of(self, article_id: str) -> str | None:
         """The slot an article id is the current version of."""

@@ -106,7 +106,7 @@ ROUTES: dict[str, Route] = {
 def open_link(link: Link, lang: Language, shelf: Shelf) -> View | None:
     """The view ``link`` asks for; None for an unknown article version or an argument out of range."""
     route = ROUTES.get(link.view)
-    article = shelf.article(link.article_id)
+    article = shelf.article(link.article_id) if route is not None else None  # no lookup for a link to nothing
     if route is None or article is None:
         return None
     try:

@@ -88,6 +88,13 @@ class BotData:
         while len(self.searches) > keep:
             self.searches.popitem(last=False)
 
+    async def find(self, article_id: str) -> Article | None:
+        """:meth:`article`, with a store read (an old version) in a thread."""
+        registry = self.registry
+        if registry is None or registry.in_memory(article_id):
+            return self.article(article_id)
+        return await asyncio.to_thread(self.article, article_id)
+
     def article(self, article_id: str) -> Article | None:
         """Any article version served, or delivered before a restart, by id."""
         registry = self.registry

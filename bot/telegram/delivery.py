@@ -90,7 +90,8 @@ async def publish_command(update: Update, context: Context) -> None:
     problems = await channel_problems(context.bot, channel, lang)
     if not problems:
         try:
-            result = await publish(context.bot, store_of(context), article, channel, slot)
+            async with context.bot_data.delivering:  # never beside a sweep posting the same slot
+                result = await publish(context.bot, store_of(context), article, channel, slot)
         except TelegramError as exc:
             log.warning("publishing to %s failed: %s", channel, exc.message)
             problems = [views.plain(lang, "problem_unreachable", error=exc.message).text]

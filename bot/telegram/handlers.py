@@ -42,13 +42,21 @@ def _open(link: Link, update: Update, context: Context) -> View | None:
     return open_link(link, language(update, context), shelf)
 
 
+async def _open_async(link: Link, update: Update, context: Context) -> View | None:
+    """:func:`_open`, in a thread when the article must be read from the store (an old version)."""
+    registry = context.bot_data.registry
+    if registry is None or registry.in_memory(link.article_id):
+        return _open(link, update, context)
+    return await asyncio.to_thread(_open, link, update, context)
+
+
 async def start(update: Update, context: Context) -> None:
     """/start, and /start <payload> from a deep link."""
     article, _settings = context.bot_data.require()
     lang = language(update, context)
     if context.args and context.args[0] != WAITING_PAYLOAD:  # that one only opens the chat
         link = from_payload(context.args[0])
-        view = _open(link, update, context) if link else None
+        view = await _open_async(link, update, context) if link else None
         if view is not None:
             await _reply(update, view)
             return
@@ -164,8 +172,8 @@ async def button(update: Update, context: Context) -> None:
     if link is not None and link.view == "search":  # a search may index articles: in a thread
         view = await asyncio.to_thread(_open, link, update, context)
     elif link is not None and link.view != "noop":
-        view = _open(link, update, context)
-    if link is not None and link.view == "noop" and context.bot_data.article(link.article_id) is not None:
+        view = await _open_async(link, update, context)
+    if link is not None and link.view == "noop" and await context.bot_data.find(link.article_id) is not None:
         await query.answer()
         return
     if view is None:  # not ours, an older version of the article, or out of range

@@ -411,7 +411,11 @@ async def render_missing(bot: Bot, store: Store, registry: Registry) -> None:
     every refresh.
     """
     for article_id, kind in await asyncio.to_thread(store.missing_messages):
-        article = registry.get(article_id)
+        article = (
+            registry.get(article_id)
+            if registry.in_memory(article_id)
+            else await asyncio.to_thread(registry.get, article_id)
+        )
         if article is not None:
             messages = outgoing_messages(article, bot.username, kind)
             await asyncio.to_thread(store.save_messages, article_id, kind, messages)

@@ -56,7 +56,7 @@ async def review_button(update: Update, context: Context) -> None:
     if not settings.is_admin(user.id):
         await query.answer(views.plain(lang, "admin_only", user_id=user.id).text[:200], show_alert=True)
         return
-    article = context.bot_data.article(link.article_id) if link is not None else None
+    article = await context.bot_data.find(link.article_id) if link is not None else None
     slot = library.slot_of(article.id) if article is not None else None
     if link is None or article is None or slot is None or link.arg not in ("p", "s"):
         await query.answer(views.plain(lang, "review_stale").text, show_alert=True)
@@ -86,7 +86,8 @@ async def _publish(context: Context, article: Article, slot: str, admin: str) ->
     problems = await channel_problems(context.bot, settings.channel_id, lang) if settings.channel_id else []
     if not problems:
         try:  # the channel (when there is one) and the subscribers
-            await deliver(context.bot, store_of(context), article, settings.channel_id, slot)
+            async with context.bot_data.delivering:  # never beside a sweep posting the same slot
+                await deliver(context.bot, store_of(context), article, settings.channel_id, slot)
         except TelegramError as exc:
             problems = [exc.message]
     if problems:

@@ -334,3 +334,16 @@ def test_a_single_small_article_is_ready_at_once_and_a_large_one_waits(tmp_path:
 
 def _settings(**values: object) -> Settings:
     return Settings(token=None, **values)  # type: ignore[arg-type]
+
+
+def test_the_registry_asks_its_fallback_once_for_an_id_it_does_not_know() -> None:
+    asked: list[str] = []
+
+    def fallback(article_id: str) -> Article | None:
+        asked.append(article_id)
+        return None
+
+    registry = Registry(fallback=fallback)
+    assert not registry.in_memory("forged00000")
+    assert registry.get("forged00000") is None and registry.get("forged00000") is None
+    assert asked == ["forged00000"] and registry.in_memory("forged00000")  # a forged id asks the store once

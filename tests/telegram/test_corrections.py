@@ -208,3 +208,82 @@ async def test_the_command_line_serves_the_corrected_article(fake_api: FakeBotAP
     store.close()
     served = _articles(settings).registry.entries()[0].article
     assert served.statements[0].speaker == NEW_SPEAKER and served.id != parsed.id
+
+
+async def test_a_failed_edit_is_told_to_the_admin_and_done_at_the_next_refresh(
+    fake_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    settings = _settings(fake_api, tmp_path)
+    assert settings.library_dir is not None
+    (settings.library_dir / "hasakah.txt").write_text(BUNDLED, "utf-8")
+    async with bot_driver(fake_api, settings, _service(settings)) as driver:
+        posts = _channel(fake_api)
+        fake_api.fail_next("editMessageText", "500", count=5)
+        await driver.send("/correct outlet وكالة مصححة", user_id=ADMIN_ID)
+        await _settled(driver)
+        told = [text for text in driver.texts() if "تعذر تحديث منشور القناة" in text]
+        assert len(told) == 1 and "hasakah.txt" in driver.app.bot_data.corrected
+        fake_api.clear_faults()
+        await refresh_library(CallbackContext(driver.app))  # tried again, and done
+        assert "وكالة مصححة" in _edits(fake_api)[-1] and _channel(fake_api) == posts
+        assert not driver.app.bot_data.corrected
+        edits = len(_edits(fake_api))
+        await refresh_library(CallbackContext(driver.app))
+        assert len(_edits(fake_api)) == edits  # once done, never again
+
+
+async def test_a_correction_another_process_made_is_applied_and_published_at_the_next_refresh(
+    fake_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    """The store is the source of truth: a second bot instance (or an operator) adds a correction."""
+    from bot.article.corrections import Correction
+
+    settings = _settings(fake_api, tmp_path)
+    assert settings.library_dir is not None
+    (settings.library_dir / "hasakah.txt").write_text(BUNDLED, "utf-8")
+    async with bot_driver(fake_api, settings, _service(settings)) as driver:
+        other = SqliteStore(settings.db_path)
+        other.add_correction(Correction(slot="hasakah.txt", field="outlet", value="من عملية أخرى", admin_id=1, at=5))
+        other.close()
+        await refresh_library(CallbackContext(driver.app))
+        assert driver.app.bot_data.require()[0].outlet == "من عملية أخرى"
+        assert "من عملية أخرى" in _edits(fake_api)[-1]
+        other = SqliteStore(settings.db_path)
+        assert other.remove_correction("hasakah.txt", "", "outlet")
+        other.close()
+        await refresh_library(CallbackContext(driver.app))
+        assert driver.app.bot_data.require()[0].outlet != "من عملية أخرى"
+        assert "من عملية أخرى" not in _edits(fake_api)[-1]
+
+
+async def test_two_deliveries_at_once_post_a_slot_once(fake_api: FakeBotAPI, tmp_path: Path) -> None:
+    """A sweep, a correction and a review decision may run together: one of them posts, once."""
+    from bot.articles.service import Changes
+    from bot.render.channel import channel_posts
+    from bot.telegram.jobs import hand_over
+
+    settings = _settings(fake_api, tmp_path).model_copy(update={"auto_publish": False})
+    assert settings.library_dir is not None
+    (settings.library_dir / "hasakah.txt").write_text(BUNDLED, "utf-8")
+    async with bot_driver(fake_api, settings, _service(settings)) as driver:
+        assert _channel(fake_api) == []
+        driver.app.bot_data.settings = settings.model_copy(update={"auto_publish": True})
+        data = driver.app.bot_data
+        await asyncio.gather(*(hand_over(driver.app.bot, data, Changes()) for _ in range(3)))
+        one_set = channel_posts(data.require()[0], "ar", driver.app.bot.username)
+        posts = len(_channel(fake_api))
+        assert posts == len(one_set)  # one set of posts, not three
+        await hand_over(driver.app.bot, data, Changes())
+        assert len(_channel(fake_api)) == posts
+
+
+async def test_a_too_long_name_is_refused(fake_api: FakeBotAPI, tmp_path: Path) -> None:
+    settings = _settings(fake_api, tmp_path)
+    assert settings.library_dir is not None
+    (settings.library_dir / "hasakah.txt").write_text(BUNDLED, "utf-8")
+    async with bot_driver(fake_api, settings, _service(settings)) as driver:
+        before = driver.app.bot_data.require()[0].id
+        await driver.send("/correct outlet " + "و" * 3000, user_id=ADMIN_ID)
+        assert "3000" in driver.texts()[-1] and driver.app.bot_data.require()[0].id == before
+        await driver.send("/summary", user_id=ADMIN_ID)
+        assert fake_api.last("sendMessage").ok

@@ -142,3 +142,22 @@ async def test_with_review_a_new_feed_entry_waits_for_an_admin(fake_api: FakeBot
         await driver.feed(fake_api.press_button(ADMIN_ID, int(str(reviews[0]["message_id"])), "نشر"))
         posts = _channel_posts(fake_api)
         assert len(posts) >= 1 and STORIES[1].title in posts[0]
+
+
+async def test_with_review_an_entry_published_while_the_bot_was_down_is_reviewed(
+    fake_api: FakeBotAPI, site: Site, tmp_path: Path
+) -> None:
+    """The first poll after a restart finds only entries the store never had: news, sent for review."""
+    fake_api.add_chat(CHANNEL_ID, "channel", username="news_channel", admin=True)
+    fake_api.add_chat(ADMIN_ID)
+    settings = _settings(fake_api, site, tmp_path).model_copy(update={"review": True, "admin_ids": [ADMIN_ID]})
+    site.routes["/down"] = Route(b"", status=503)
+    _publish(site, 0)
+    async with bot_driver(fake_api, settings, _feeds_alone(settings)) as driver:
+        await poll_feeds(CallbackContext(driver.app))  # the backlog: not news
+    _publish(site, 0, 1)  # while the bot is down
+    async with bot_driver(fake_api, settings, _feeds_alone(settings)) as driver:
+        await poll_feeds(CallbackContext(driver.app))
+        reviews = [m for m in fake_api.chat_messages(ADMIN_ID) if "للمراجعة قبل النشر" in str(m.get("text"))]
+        assert len(reviews) == 1 and STORIES[1].title in str(reviews[0]["text"])
+        assert _channel_posts(fake_api) == []
