@@ -72,8 +72,8 @@ class Correction(BaseModel):
     @model_validator(mode="after")
     def _target_fits_field(self) -> Correction:
         """A statement's field needs a statement key; the article's fields take none."""
-        if (self.field in ARTICLE_FIELDS) != (self.target == ""):
-            raise ValueError(f"the {self.field} correction of {self.slot!r} has the wrong target {self.target!r}")
+        if self.field in STATEMENT_FIELDS and not self.target:
+            raise ValueError(f"the {self.field} correction of {self.slot!r} names no statement")
         return self
 
 
@@ -142,6 +142,12 @@ def statement_key(statement: Statement, occurrence: int = 1) -> str:
     saying the same thing): the second is ``occurrence=2``. :func:`statement_keys` counts them.
     """
     return _key(normalise(statement.text), occurrence)
+
+
+def article_key(article: Article) -> str:
+    """A short stable key of the story (its title folded, hashed): an outlet or date correction is
+    made for one story, and does not follow its slot to another (a file replaced by the next day's)."""
+    return _key(normalise(article.title), 1)
 
 
 def statement_keys(article: Article) -> tuple[str, ...]:
@@ -293,7 +299,10 @@ def _plan(article: Article, corrections: Iterable[Correction]) -> _Plan:
             plan.invalid.append((correction, exc))
             continue
         if correction.field in ARTICLE_FIELDS:
-            plan.article[correction.field] = value
+            if correction.target and correction.target != article_key(article):
+                plan.stale.append(correction)  # made for another story the slot held (a file replaced)
+            else:
+                plan.article[correction.field] = value
         elif correction.target in index:
             plan.statements.setdefault(index[correction.target], {})[correction.field] = value
         else:
@@ -415,7 +424,7 @@ def changes(article: Article | None, corrections: Sequence[Correction]) -> list[
             continue
         statement: Statement | None = None
         number: int | None = None
-        if correction.target:
+        if correction.field in STATEMENT_FIELDS:
             if correction.target not in keys:
                 out.append(Change(correction, None, None, None, new, stale=True, problem=problem))
                 continue
@@ -466,7 +475,7 @@ def parse_correction_args(article: Article, args: Sequence[str]) -> Requested:
     value = " ".join(rest)
     if not value:
         raise CorrectionError("missing_value", f"the new {field} is missing", {"field": field})
-    return Requested("", field, "" if _is_none(value) else check_value(field, value))
+    return Requested(article_key(article), field, "" if _is_none(value) else check_value(field, value))
 
 
 def _target(article: Article, words: Sequence[str], command: str) -> tuple[str, str, list[str]]:
@@ -534,6 +543,6 @@ def parse_undo_args(article: Article, args: Sequence[str]) -> tuple[str, Field]:
         raise CorrectionError("usage", f"nothing to take back: /uncorrect <number> <{_FIELD_WORDS}>")
     key, action, _rest = _target(article, words, "/uncorrect")
     if not key:
-        return "", "outlet" if action == "outlet" else "date"
+        return article_key(article), "outlet" if action == "outlet" else "date"
     field: Field = "hidden" if action in ("hide", "show") else ("speaker" if action == "speaker" else "org")
     return key, field

@@ -19,6 +19,8 @@ from typing import cast
 
 from bot.article import lexicon
 from bot.article.corrections import (
+    ARTICLE_FIELDS,
+    STATEMENT_FIELDS,
     Change,
     Correction,
     Field,
@@ -150,7 +152,7 @@ def _change_line(change: Change, lang: Language, article: Article | None) -> str
         what = t(lang, "correction_change_new", field=name, new=new)
     if change.stale:
         line = t(lang, "corrections_stale", change=what)
-    elif not correction.target:
+    elif correction.field in ARTICLE_FIELDS:
         line = t(lang, "corrections_article", change=what)
     elif change.number is not None and change.text is not None:
         excerpt = esc(cut_text(change.text, EXCERPT))
@@ -224,7 +226,7 @@ def correction_made(
     channel, whose posts will be edited.
     """
     field, value = correction.field, correction.value
-    if correction.target:
+    if correction.field in STATEMENT_FIELDS:
         number = statement_number(article, correction.target)
         if number is None:
             raise IndexError(correction.target)
@@ -257,8 +259,9 @@ def correction_removed(
 ) -> View:
     """What the admin is told once ``correction`` is taken back (the article shows what was parsed again)."""
     field = _field_name(lang, correction.field)
-    number = statement_number(article, correction.target) if article is not None and correction.target else None
-    if not correction.target:
+    statement = correction.field in STATEMENT_FIELDS
+    number = statement_number(article, correction.target) if article is not None and statement else None
+    if not statement:
         text = t(lang, "correction_removed_article", field=field)
     elif number is not None:
         text = t(lang, "correction_removed", field=field, number=number)

@@ -19,7 +19,7 @@ import time
 from telegram import Update
 from telegram.error import BadRequest
 
-from bot.article.corrections import Correction, parse_correction_args, parse_undo_args
+from bot.article.corrections import ARTICLE_FIELDS, Correction, parse_correction_args, parse_undo_args
 from bot.article.model import Article
 from bot.errors import CorrectionError
 from bot.i18n import Language
@@ -101,6 +101,8 @@ async def _apply(update: Update, context: Context, slot: str) -> bool:
         if not posted:  # not published yet: reviewed, or published with auto-publish, as any change
             await jobs.hand_over(context.bot, data, changes)
             return
+        if data.registry is not None:  # an organisation's shortcut may come or go
+            await jobs.refresh_menu(context.bot, data.registry)
         problems = await jobs.deliver_corrections(context.bot, data)
         if slot in problems and user is not None:
             failed = views.plain(lang, "correction_delivery_failed", error=esc(problems[slot]))
@@ -157,9 +159,13 @@ async def uncorrect(update: Update, context: Context) -> None:
     except CorrectionError as exc:
         await _reply(update, correction_error(exc, lang))
         return
-    known = next((c for c in data.corrections.of(slot) if (c.target, c.field) == (target, field)), None)
-    await asyncio.to_thread(store.remove_correction, slot, target, field)  # the store first
-    removed = data.corrections.remove(slot, target, field) or known
+    # an outlet or date correction names its story, or (written by hand, or by another process) none
+    targets = [target, ""] if field in ARTICLE_FIELDS else [target]
+    removed: Correction | None = None
+    for each in targets:
+        known = next((c for c in data.corrections.of(slot) if (c.target, c.field) == (each, field)), None)
+        await asyncio.to_thread(store.remove_correction, slot, each, field)  # the store first
+        removed = data.corrections.remove(slot, each, field) or known or removed
     if removed is None:
         await _reply(update, views.plain(lang, "correction_none_to_remove"))
         return

@@ -17,6 +17,7 @@ from bot.article.corrections import (
     Field,
     Requested,
     apply_corrections,
+    article_key,
     changes,
     check_value,
     find_organisation,
@@ -242,10 +243,11 @@ def test_corrections_of_two_slots_are_not_applied_to_one_article(small: Article)
 
 
 def test_a_correction_targets_a_statement_for_a_statement_field_only() -> None:
-    with pytest.raises(ValidationError, match="wrong target"):
+    with pytest.raises(ValidationError, match="names no statement"):
         Correction(slot=SLOT, target="", field="speaker", value="x", admin_id=1, at=1)
-    with pytest.raises(ValidationError, match="wrong target"):
-        Correction(slot=SLOT, target="0123456789", field="outlet", value="x", admin_id=1, at=1)
+    # an article's field names its story (article_key) or, written by hand, none: any story in the slot
+    Correction(slot=SLOT, target="0123456789", field="outlet", value="x", admin_id=1, at=1)
+    Correction(slot=SLOT, target="", field="outlet", value="x", admin_id=1, at=1)
     with pytest.raises(ValidationError):
         Correction(slot=SLOT, target="", field="title", value="x", admin_id=1, at=1)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="frozen"):
@@ -340,7 +342,7 @@ def test_statement_numbers_in_any_arabic_keyboards_digits(small: Article, number
     ],
 )
 def test_article_corrections_as_typed(small: Article, args: list[str], expected: tuple[Field, str]) -> None:
-    assert parse_correction_args(small, args) == Requested("", *expected)
+    assert parse_correction_args(small, args) == Requested(article_key(small), *expected)
 
 
 @pytest.mark.parametrize(
@@ -415,8 +417,8 @@ def test_uncorrect_names_the_field_of_a_statement_or_of_the_article(small: Artic
     assert parse_undo_args(small, ["2", "speaker"]) == (keys[1], "speaker")
     assert parse_undo_args(small, ["٣ الجهة"]) == (keys[2], "org")  # Arabic digits and words, one argument
     assert parse_undo_args(small, ["1", "show"]) == parse_undo_args(small, ["1", "hide"]) == (keys[0], "hidden")
-    assert parse_undo_args(small, ["outlet"]) == ("", "outlet")
-    assert parse_undo_args(small, ["التاريخ"]) == ("", "date")
+    assert parse_undo_args(small, ["outlet"]) == (article_key(small), "outlet")
+    assert parse_undo_args(small, ["التاريخ"]) == (article_key(small), "date")
 
 
 @pytest.mark.parametrize(
@@ -434,3 +436,14 @@ def test_uncorrect_mistakes_are_named(small: Article, args: list[str], reason: s
     with pytest.raises(CorrectionError) as caught:
         parse_undo_args(small, args)
     assert caught.value.reason == reason
+
+
+def test_an_outlet_or_date_correction_stays_with_its_story_not_its_slot(small: Article) -> None:
+    """A file replaced by the next day's story keeps its slot: yesterday's date correction is stale."""
+    dated = fix(small, "date", "2020-02-02")
+    assert apply_corrections(small, [dated]).article.published is not None
+    tomorrow = small.model_copy(update={"title": "خبر اليوم التالي"}).with_id()
+    applied = apply_corrections(tomorrow, [dated])
+    assert applied.article is tomorrow and applied.stale == (dated,)
+    by_hand = Correction(slot=SLOT, field="outlet", value="يدوي", admin_id=1, at=2)  # no story named: any
+    assert apply_corrections(tomorrow, [by_hand]).article.outlet == "يدوي"

@@ -235,7 +235,7 @@ def test_the_answer_says_what_the_article_now_shows(article: Article, made: list
         "The article's publisher is now رويترز.",
     ]
     posted = texts(correction_made(article, made, made[0], "ar", posted=True))
-    assert posted == "التصريح 3: المتحدث الآن أحمد الشرع، الرئيس السوري. وسيُعدَّل منشور القناة."
+    assert posted == "التصريح 3: المتحدث الآن أحمد الشرع، الرئيس السوري. وسيُحدَّث الخبر المنشور: يُعدَّل منشوره في القناة، ويصل التحديث إلى المشتركين."
 
 
 def test_the_answer_to_clearing_and_showing(article: Article) -> None:
@@ -254,7 +254,7 @@ def test_the_answer_to_a_correction_taken_back(article: Article, made: list[Corr
         "The correction of the article's publisher is taken back: it shows what was parsed again.",
         "The correction of the visibility of a statement no longer in the article is taken back.",
     ]
-    assert texts(correction_removed(None, made[0], "en", posted=True)).endswith("The channel post will be updated.")
+    assert texts(correction_removed(None, made[0], "en", posted=True)).endswith("its subscribers sent the update.")
 
 
 @pytest.mark.parametrize(
