@@ -471,6 +471,8 @@ def parse_correction_args(article: Article, args: Sequence[str]) -> Requested:
     key, action, rest = _target(article, words, "/correct")
     if key:
         return _statement_request(key, action, " ".join(rest))
+    if action not in _ARTICLE_ACTIONS:  # a word of /uncorrect only
+        raise CorrectionError("unknown_field", f"{words[0]!r} is not one of: {_FIELD_WORDS}", {"word": words[0]})
     field: Field = "outlet" if action == "outlet" else "date"
     value = " ".join(rest)
     if not value:
@@ -531,6 +533,12 @@ def _statement_request(key: str, action: str, value: str) -> Requested:
     return Requested(key, field, org.id)
 
 
+def asks_for_stale(args: Sequence[str]) -> bool:
+    """Whether ``/uncorrect``'s words are ``stale``: every correction of a statement no longer there."""
+    words = [word for arg in args for word in arg.split()]
+    return len(words) == 1 and lexicon.correction_words().actions.get(normalise(words[0])) == "stale"
+
+
 def parse_undo_args(article: Article, args: Sequence[str]) -> tuple[str, Field]:
     """What an admin typed after ``/uncorrect``: ``3 speaker``, ``3 org``, ``3 hide`` (or ``show``),
     ``outlet``, ``date``; the ``(target, field)`` whose correction is taken back.
@@ -542,6 +550,8 @@ def parse_undo_args(article: Article, args: Sequence[str]) -> tuple[str, Field]:
     if not words:
         raise CorrectionError("usage", f"nothing to take back: /uncorrect <number> <{_FIELD_WORDS}>")
     key, action, _rest = _target(article, words, "/uncorrect")
+    if not key and action not in _ARTICLE_ACTIONS:
+        raise CorrectionError("unknown_field", f"{words[0]!r} is not one of: {_FIELD_WORDS}", {"word": words[0]})
     if not key:
         return article_key(article), "outlet" if action == "outlet" else "date"
     field: Field = "hidden" if action in ("hide", "show") else ("speaker" if action == "speaker" else "org")

@@ -19,10 +19,17 @@ import time
 from telegram import Update
 from telegram.error import BadRequest
 
-from bot.article.corrections import ARTICLE_FIELDS, Correction, parse_correction_args, parse_undo_args
+from bot.article.corrections import (
+    ARTICLE_FIELDS,
+    Correction,
+    apply_corrections,
+    asks_for_stale,
+    parse_correction_args,
+    parse_undo_args,
+)
 from bot.article.model import Article
 from bot.errors import CorrectionError
-from bot.i18n import Language
+from bot.i18n import Language, plural
 from bot.render import views
 from bot.render.corrections import (
     correction_error,
@@ -153,6 +160,15 @@ async def uncorrect(update: Update, context: Context) -> None:
         return
     if slot is None or parsed is None:
         await _reply(update, views.plain(lang, "no_article"))
+        return
+    if asks_for_stale(args):
+        stale = apply_corrections(parsed, data.corrections.of(slot)).stale
+        for old in stale:
+            await asyncio.to_thread(store.remove_correction, slot, old.target, old.field)  # the store first
+            data.corrections.remove(slot, old.target, old.field)
+        await _reply(
+            update, views.plain(lang, "corrections_stale_removed", count=plural(lang, "n_corrections", len(stale)))
+        )
         return
     try:
         target, field = parse_undo_args(parsed, args)

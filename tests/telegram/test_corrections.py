@@ -287,3 +287,28 @@ async def test_a_too_long_name_is_refused(fake_api: FakeBotAPI, tmp_path: Path) 
         assert "3000" in driver.texts()[-1] and driver.app.bot_data.require()[0].id == before
         await driver.send("/summary", user_id=ADMIN_ID)
         assert fake_api.last("sendMessage").ok
+
+
+async def test_a_correction_of_a_statement_gone_from_the_file_is_stale_listed_and_can_be_taken_back(
+    fake_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    settings = _settings(fake_api, tmp_path)
+    assert settings.library_dir is not None
+    path = settings.library_dir / "hasakah.txt"
+    path.write_text(BUNDLED, "utf-8")
+    async with bot_driver(fake_api, settings, _service(settings)) as driver:
+        first = driver.app.bot_data.require()[0].statements[0]
+        await driver.send(f"/correct 1 speaker {NEW_SPEAKER}", user_id=ADMIN_ID)
+        await _settled(driver)
+        sentence = next(p for p in BUNDLED.split("\n") if first.text[:30] in p)
+        path.write_text(BUNDLED.replace(sentence, "وتابع التقرير سرد تفاصيل أخرى عن الهجوم على السجن."), "utf-8")
+        for _ in range(2):
+            await refresh_library(CallbackContext(driver.app))
+        article = driver.app.bot_data.require()[0]
+        assert all(s.speaker != NEW_SPEAKER for s in article.statements)  # nothing to apply it to
+        await driver.send("/corrections", user_id=ADMIN_ID)
+        assert "تصحيح قديم" in driver.texts()[-1] and NEW_SPEAKER in driver.texts()[-1]
+        await driver.send("/uncorrect stale", user_id=ADMIN_ID)
+        assert driver.texts()[-1] == "التصحيحات القديمة المحذوفة: تصحيح واحد."
+        await driver.send("/corrections", user_id=ADMIN_ID)
+        assert driver.texts()[-1].startswith("لا تصحيحات بعد")
