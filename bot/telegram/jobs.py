@@ -96,7 +96,9 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     store = data.store
     service.registry.fallback = lambda article_id: _kept_version(store, article_id)
     service.corrector = data.corrections.apply  # applied to every article parsed from now on
-    data.corrected.update(await sync_corrections(data))  # and to those loaded: published ones brought up to date
+    await sync_corrections(data)  # and to those loaded
+    # a correction's delivery a stop interrupted is finished once its slot is loaded
+    data.corrected.update(data.corrections.slots())
     data.languages.update(
         (user_id, language) for user_id, language in store.languages().items() if language in LANGUAGES
     )
@@ -356,10 +358,12 @@ async def deliver_corrections(bot: Bot, data: BotData) -> dict[str, str]:
     """Bring the published version of every corrected slot up to date; what failed, by slot.
 
     A published article (channel posts, or a version queued for subscribers without a channel)
-    is delivered again: its posts are edited in place and subscribers get the update, whatever
-    ``BOT_AUTO_PUBLISH`` and ``BOT_REVIEW`` say, since an admin made the change. A slot leaves
-    :attr:`BotData.corrected` once done (or never published: it goes out as any news does); a
-    failure is tried again at the next refresh.
+    whose current version differs from the published one by its corrections alone (the same
+    title and text) is delivered again: its posts are edited in place and subscribers get the
+    update, whatever ``BOT_AUTO_PUBLISH`` and ``BOT_REVIEW`` say, since an admin made the change.
+    A slot leaves :attr:`BotData.corrected` once done, or when this is not its part: never
+    published, or its text changed too (it goes out as any change does, reviewed or
+    auto-published). A failure is tried again at the next refresh.
     """
     service, settings = _service(data)
     store = data.store
@@ -372,6 +376,13 @@ async def deliver_corrections(bot: Bot, data: BotData) -> dict[str, str]:
             stored = await asyncio.to_thread(store.channel_posts, slot, channel) if entry is not None else None
             if entry is None or stored is None or not stored.article_id or stored.article_id == entry.article.id:
                 data.corrected.discard(slot)
+                continue
+            published = await asyncio.to_thread(service.registry.get, stored.article_id)
+            if published is None or (published.title, published.paragraphs) != (
+                entry.article.title,
+                entry.article.paragraphs,
+            ):
+                data.corrected.discard(slot)  # its text changed too: published as any change is (review, auto-publish)
                 continue
             try:
                 await deliver(bot, store, entry.article, settings.channel_id, slot)

@@ -312,3 +312,25 @@ async def test_a_correction_of_a_statement_gone_from_the_file_is_stale_listed_an
         assert driver.texts()[-1] == "التصحيحات القديمة المحذوفة: تصحيح واحد."
         await driver.send("/corrections", user_id=ADMIN_ID)
         assert driver.texts()[-1].startswith("لا تصحيحات بعد")
+
+
+async def test_a_correction_whose_edit_a_stop_interrupted_is_finished_after_the_restart(
+    fake_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    settings = _settings(fake_api, tmp_path)
+    assert settings.library_dir is not None
+    (settings.library_dir / "hasakah.txt").write_text(BUNDLED, "utf-8")
+    async with bot_driver(fake_api, settings, _service(settings)) as driver:
+        fake_api.fail_next("editMessageText", "500", count=50)
+        await driver.send("/correct outlet وكالة بعد الإيقاف", user_id=ADMIN_ID)
+        await _settled(driver)
+    fake_api.clear_faults()
+    manual = settings.model_copy(update={"auto_publish": False})  # no sweep: the corrections' own delivery
+    async with bot_driver(fake_api, manual, _service(manual)) as driver:
+        await refresh_library(CallbackContext(driver.app))
+        assert "وكالة بعد الإيقاف" in _edits(fake_api)[-1]
+        edits = len(_edits(fake_api))
+        (manual.library_dir / "hasakah.txt").write_text(BUNDLED.replace("123 قتيلا", "130 قتيلا"), "utf-8")
+        for _ in range(2):
+            await refresh_library(CallbackContext(driver.app))
+        assert len(_edits(fake_api)) == edits  # a change of the text is not the corrections' to publish
