@@ -28,7 +28,7 @@ from bot.article.arabic import normalise
 from bot.article.model import Article, Statement
 from bot.i18n import Language, has, plural, t
 from bot.render import month_names
-from bot.render.html import esc, tg_len
+from bot.render.html import esc, tg_len, visible
 from bot.render.links import Link, to_callback
 from bot.render.markup import NO_PREVIEW, SEND_OPTIONS, Keyboard, image_preview
 from bot.render.memo import bounded, text_bytes
@@ -384,6 +384,15 @@ def about(article: Article, lang: Language) -> View:
     if article.url and article.url.startswith(("http://", "https://")):
         text += "\n" + t(lang, "about_link", url=esc(article.url))
     return View(checked(text))
+
+
+ALERT_MAX = 200
+"""The longest text Telegram shows in a callback query's answer."""
+
+
+def alert(lang: Language, key: str, **values: object) -> str:
+    """A UI sentence as a button's answer shows it: plain text (the answer takes no HTML), cut to fit."""
+    return visible(t(lang, key, **values))[:ALERT_MAX]
 
 
 def plain(lang: Language, key: str, **values: object) -> View:

@@ -17,7 +17,6 @@ import logging
 import time
 
 from telegram import Update
-from telegram.error import BadRequest
 
 from bot.article.corrections import (
     ARTICLE_FIELDS,
@@ -45,6 +44,7 @@ from bot.store.corrections import CorrectionLog
 from bot.telegram import jobs
 from bot.telegram.context import BotData, Context, language
 from bot.telegram.delivery import admin_only
+from bot.telegram.handlers import edit_in_place
 
 log = logging.getLogger(__name__)
 
@@ -212,7 +212,7 @@ async def pager(update: Update, context: Context) -> None:
         return
     lang = language(update, context)
     if not data.settings.is_admin(user.id):
-        await query.answer(views.plain(lang, "admin_only", user_id=user.id).text[:200], show_alert=True)
+        await query.answer(views.alert(lang, "admin_only", user_id=user.id), show_alert=True)
         return
     link = from_callback(query.data)
     number = int(link.arg) if link is not None and link.arg.isdigit() else 0
@@ -228,11 +228,7 @@ async def pager(update: Update, context: Context) -> None:
     except IndexError:  # a page that no longer exists
         view = None
     if view is None:
-        await query.answer(views.plain(lang, "stale_button").text, show_alert=True)
+        await query.answer(views.alert(lang, "stale_button"), show_alert=True)
         return
     await query.answer()
-    try:
-        await query.edit_message_text(view.text, reply_markup=view.keyboard, **view.send_options)
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            raise
+    await edit_in_place(update, context, view)

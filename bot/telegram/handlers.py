@@ -177,20 +177,32 @@ async def button(update: Update, context: Context) -> None:
         await query.answer()
         return
     if view is None:  # not ours, an older version of the article, or out of range
-        await query.answer(views.plain(lang, "stale_button").text, show_alert=True)
+        await query.answer(views.alert(lang, "stale_button"), show_alert=True)
         return
     await query.answer()  # before the edit, so the client's spinner stops even if the edit fails
-    if query.message is None or not query.message.is_accessible:
-        if update.effective_user is not None:
-            await context.bot.send_message(
-                update.effective_user.id, view.text, reply_markup=view.keyboard, **view.send_options
-            )
-        return
-    try:
-        await query.edit_message_text(view.text, reply_markup=view.keyboard, **view.send_options)
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            raise
+    await edit_in_place(update, context, view)
+
+
+async def edit_in_place(update: Update, context: Context, view: View) -> None:
+    """Show ``view`` in the message whose button was pressed; in a new message when that one is out
+    of reach (too old for the client to pass on, or deleted meanwhile)."""
+    query = update.callback_query
+    assert query is not None
+    message = query.message
+    if message is not None and message.is_accessible:
+        try:
+            await query.edit_message_text(view.text, reply_markup=view.keyboard, **view.send_options)
+            return
+        except BadRequest as exc:
+            reason = exc.message.lower()
+            if "not modified" in reason:
+                return
+            if "not found" not in reason and "can't be edited" not in reason:
+                raise
+    if update.effective_user is not None:
+        await context.bot.send_message(
+            update.effective_user.id, view.text, reply_markup=view.keyboard, **view.send_options
+        )
 
 
 async def latest(update: Update, context: Context) -> None:

@@ -94,6 +94,7 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     if data.store is None:
         data.store = SqliteStore(settings.db_path)
     store = data.store
+    read_before = service.folder is not None and service.scanned  # before the first scan's task may run
     service.registry.fallback = lambda article_id: _kept_version(store, article_id)
     service.corrector = data.corrections.apply  # applied to every article parsed from now on
     await sync_corrections(data)  # and to those loaded
@@ -113,7 +114,7 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     problems = await channel_problems(application.bot, settings.channel_id, "en") if settings.channel_id else []
     if problems:
         log.warning("channel %s: %s", settings.channel_id, "; ".join(problems))
-    elif settings.auto_publish and not settings.review and service.folder is not None and service.scanned:
+    elif settings.auto_publish and not settings.review and read_before:
         async with data.delivering:  # a folder read before start
             await publish_library(application.bot, service.registry, settings, store)
     _start_feeds(application)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Bot, Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import Forbidden, TelegramError
 
 from bot.article.model import Article
 from bot.articles.registry import Entry
@@ -22,6 +22,7 @@ from bot.render.markup import SEND_OPTIONS
 from bot.render.views import View
 from bot.settings import Settings
 from bot.telegram.context import Context, store_of
+from bot.telegram.handlers import edit_in_place
 
 log = logging.getLogger(__name__)
 
@@ -54,16 +55,16 @@ async def review_button(update: Update, context: Context) -> None:
     lang = settings.default_language
     link = from_callback(query.data)
     if not settings.is_admin(user.id):
-        await query.answer(views.plain(lang, "admin_only", user_id=user.id).text[:200], show_alert=True)
+        await query.answer(views.alert(lang, "admin_only", user_id=user.id), show_alert=True)
         return
     article = await context.bot_data.find(link.article_id) if link is not None else None
     slot = library.slot_of(article.id) if article is not None else None
     if link is None or article is None or slot is None or link.arg not in ("p", "s"):
-        await query.answer(views.plain(lang, "review_stale").text, show_alert=True)
+        await query.answer(views.alert(lang, "review_stale"), show_alert=True)
         return
     current = next((entry.article for entry in library.entries() if entry.slot == slot), None)
     if current is None or current.id != article.id:
-        await query.answer(views.plain(lang, "review_stale").text, show_alert=True)
+        await query.answer(views.alert(lang, "review_stale"), show_alert=True)
         return
     await query.answer()
     admin = user.full_name or str(user.id)
@@ -72,11 +73,7 @@ async def review_button(update: Update, context: Context) -> None:
         decided = review_decided(article, lang, context.bot.username, slot, "review_skipped", admin=admin)
     else:
         decided = await _publish(context, article, slot, admin)
-    try:
-        await query.edit_message_text(decided.text, reply_markup=decided.keyboard, **SEND_OPTIONS)
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            raise
+    await edit_in_place(update, context, decided)
 
 
 async def _publish(context: Context, article: Article, slot: str, admin: str) -> View:
