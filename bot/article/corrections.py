@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -221,6 +222,8 @@ def check_value(field: Field, value: str) -> str:
     a hidden flag other than ``"1"`` or ``""`` and a date that does not parse.
     """
     value = " ".join(value.split())
+    if not "".join(ch for ch in value if unicodedata.category(ch) not in ("Cf", "Zs")):
+        value = ""  # only direction marks and joiners: nothing a reader would see
     if field == "speaker" and not value:
         raise CorrectionError("missing_value", "a speaker cannot be empty", {"field": field})
     if field in ("speaker", "outlet") and len(value) > MAX_NAME:

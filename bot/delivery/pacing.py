@@ -77,6 +77,7 @@ class Pacer:
         self._last: dict[ChatKey, float] = {}
         self._group_sends: dict[ChatKey, deque[float]] = {}
         self._chat_turns: dict[ChatKey, asyncio.Lock] = {}
+        self._turn_users: dict[ChatKey, int] = {}  # senders holding or waiting for each chat's turn
         self._flight: dict[int, float] = {}
         self._tokens = itertools.count()
         self._answered = asyncio.Event()
@@ -127,13 +128,20 @@ class Pacer:
         slot, so the senders do not all wake at once when it ends.
         """
         turn = self._chat_turns.setdefault(chat_id, asyncio.Lock())
-        async with turn:  # sends to one chat go one after the other, each a chat interval apart
-            while (ready := self.chat_ready_at(chat_id)) > self.clock():
-                await self.sleep(ready - self.clock())
-            await self._global_slot()
-            self._sent(chat_id, self.clock())
-        if not turn.locked() and self._chat_turns.get(chat_id) is turn:
-            del self._chat_turns[chat_id]
+        self._turn_users[chat_id] = self._turn_users.get(chat_id, 0) + 1
+        try:
+            async with turn:  # sends to one chat go one after the other, each a chat interval apart
+                while (ready := self.chat_ready_at(chat_id)) > self.clock():
+                    await self.sleep(ready - self.clock())
+                await self._global_slot()
+                self._sent(chat_id, self.clock())
+        finally:
+            # the lock goes once nobody holds or waits for it: a waiter just woken has not taken it
+            # yet (the lock looks free), and a fresh lock would let the next sender jump ahead of it
+            self._turn_users[chat_id] -= 1
+            if not self._turn_users[chat_id]:
+                del self._turn_users[chat_id]
+                del self._chat_turns[chat_id]
 
     @asynccontextmanager
     async def sending(self, chat_id: ChatKey) -> AsyncIterator[None]:

@@ -407,7 +407,10 @@ async def publish_library(bot: Bot, registry: Registry, settings: Settings, stor
     of the version queued), so sweeping every entry catches new and changed articles, articles
     added while the bot was down and publications a crash interrupted, and publishes each version once.
     """
-    for entry in registry.entries():
+    for slot in [entry.slot for entry in registry.entries()]:
+        entry = registry.current(slot)  # now, not when the sweep began: a correction meanwhile made a newer one
+        if entry is None:
+            continue
         try:
             await deliver(bot, store, entry.article, settings.channel_id, entry.slot)
         except TelegramError as exc:

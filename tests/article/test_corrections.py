@@ -447,3 +447,9 @@ def test_an_outlet_or_date_correction_stays_with_its_story_not_its_slot(small: A
     assert applied.article is tomorrow and applied.stale == (dated,)
     by_hand = Correction(slot=SLOT, field="outlet", value="يدوي", admin_id=1, at=2)  # no story named: any
     assert apply_corrections(tomorrow, [by_hand]).article.outlet == "يدوي"
+
+
+def test_a_speaker_of_invisible_marks_only_is_no_speaker(small: Article) -> None:
+    with pytest.raises(CorrectionError) as caught:
+        parse_correction_args(small, ["1", "speaker", "\u200f\u202e"])
+    assert caught.value.reason == "missing_value"

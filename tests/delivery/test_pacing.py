@@ -74,3 +74,21 @@ def test_what_is_paced() -> None:
     assert paced_chat("editMessageText", {"chat_id": "@news_channel"}) == "@news_channel"
     assert paced_chat("editMessageText", {"chat_id": 5}) is None  # a page turn in a private chat
     assert paced_chat("answerCallbackQuery", {"callback_query_id": "1"}) is None
+
+
+async def test_a_second_sender_to_a_chat_is_not_starved_by_one_that_keeps_sending() -> None:
+    """A waiter woken as the turn is released has not taken it yet: a sender coming straight back
+    must queue behind it, not take a fresh turn of its own each time and go first again."""
+    pacer = Pacer(per_chat_interval=0.05)
+    order: list[str] = []
+
+    async def sender(name: str, count: int, delay: float = 0.0) -> None:
+        await asyncio.sleep(delay)
+        for n in range(count):
+            async with pacer.sending(-100):
+                await asyncio.sleep(0.005)  # the request on its way
+            order.append(f"{name}{n}")
+
+    await asyncio.wait_for(asyncio.gather(sender("a", 5), sender("b", 1, delay=0.01)), timeout=10)
+    assert order.index("b0") < order.index("a4")  # b's one send is not held until a has sent all of its own
+    assert not pacer._chat_turns and not pacer._turn_users  # nothing kept for an idle chat
