@@ -48,6 +48,11 @@ BUNDLED = "\n".join(_LINES) + "\n"  # 22 statements: /correct lists them on two 
 # so a correction costs two channel edits at the channel's pace, not three.
 _SHORT_LINES = [7, 9, 11, 13, 15, 21, 25, 33, 66, 70, 78, 82]
 SHORT = "\n\n".join(_LINES[i - 1] for i in _SHORT_LINES) + "\n"
+# Another story, long enough for four channel posts (its quotes repeated with another place name).
+_BODY = [line for line in _LINES[20:] if len(line.split()) >= 12]
+OTHER = (
+    BUNDLED + "\n\n" + "\n\n".join(line.replace("الحسكة", f"الحسكة ({n})") for n in range(3) for line in _BODY) + "\n"
+)
 # The same file edited by the newsroom: another toll, and the last statement (the 7th) taken out.
 EDITED = "\n\n".join(_LINES[i - 1] for i in _SHORT_LINES[:-1]).replace("123 قتيلا", "130 قتيلا") + "\n"
 
@@ -399,10 +404,12 @@ def test_a_reparse_keeps_the_corrections_lists_a_stale_one_and_old_buttons_open_
     server: FakeBotAPIServer, tmp_path: Path
 ) -> None:
     reader = 6001
-    run = Run(server, tmp_path)
+    # without auto-publish: an admin publishes (with it, a library scan races the corrections, see
+    # test_two_corrections_in_a_row_edit_the_channel_twice_and_never_back)
+    run = Run(server, tmp_path, BOT_AUTO_PUBLISH="false")
     hostile = '<b>الناطق</b> & "المتحدث" </blockquote>'
     with run.process():
-        posts = run.published()
+        posts = run.published(command=True)
         run.say("/summary", reader)
         summary = run.replies(reader)[-1]  # its buttons carry this version's id
         news = next(m for m in run.api.chat_messages(reader) if str(m.get("text", "")).startswith(NEW))
@@ -413,6 +420,9 @@ def test_a_reparse_keeps_the_corrections_lists_a_stale_one_and_old_buttons_open_
         wait_for(lambda: hostile in run.channel_text(), 10, "the markup shown as text in the channel")
 
         run.file.write_text(EDITED, "utf-8")  # the newsroom edits the file: re-parsed, corrected again
+        wait_for(lambda: "news.txt is changed" in run.output(), 10, "the edited file picked up")
+        assert "130 قتيلا" in run.say("/summary", 6002)
+        run.say("/publish", ADMINS[-1])
         edited = lambda: "130 قتيلا" in run.channel_text() and hostile not in run.channel_text()  # noqa: E731
         wait_for(edited, 10, "the edited file in the channel, without the statement taken out")
         assert SPEAKER_NAME in run.channel_text()
@@ -424,7 +434,6 @@ def test_a_reparse_keeps_the_corrections_lists_a_stale_one_and_old_buttons_open_
         corrections = run.say("/corrections", ADMINS[2])
         stale = [line for line in corrections.splitlines() if "تصريح لم يعد في الخبر" in line]
         assert len(stale) == 1 and hostile in stale[0], corrections
-        assert "130 قتيلا" in run.say("/summary", 6002)
         edits = len(run.channel_edits())
 
     with run.process():  # restarted: the old buttons open the version they were sent with
@@ -604,4 +613,29 @@ def test_a_speaker_name_of_four_thousand_characters_never_makes_a_request_telegr
         if "وسيُعدَّل منشور القناة" in answer:  # the admin was told the posts will be edited: they are
             assert name[:100] in run.channel_text()
             wait_for(lambda: run.everyone_has(UPDATE), 6, "every subscriber updated")
+    run.clean()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: Pacer.slot (bot/delivery/pacing.py) drops a chat's turn lock when it is not locked, which is "
+    "also the case while a waiter it just woke has not run yet; the next send to that chat then takes a new "
+    "lock and goes first, again and again: an admin's correction of one article waits until a library scan "
+    "has posted the whole of another one to the channel",
+)
+def test_a_correction_is_not_held_back_until_another_article_is_posted(
+    server: FakeBotAPIServer, tmp_path: Path
+) -> None:
+    run = Run(server, tmp_path, subscribers=1)
+    with run.process():
+        posts = run.published()
+        (run.library / "other.txt").write_text(OTHER, "utf-8")  # four channel posts, at the channel's pace
+        wait_for(lambda: len(run.channel_ids()) > len(posts), 10, "the other file's first post")
+        run.api.message_update(f"/correct news.txt 2 speaker {SPEAKER}", user_id=ADMIN, push=True)
+        wait_for(lambda: len(run.channel_ids()) == len(posts) + 4, 10, "the other file's four posts")
+        last_post = max(c.at for c in run.api.sent("sendMessage") if c.params["chat_id"] == "@news_channel")
+        wait_for(lambda: bool(run.channel_edits(ok=True)), 6, "the correction's first edit")
+        first_edit = min(c.at for c in run.api.sent("editMessageText"))
+        # one send to the channel a second: the edit takes its turn after the post already waiting, not after all
+        assert first_edit < last_post, f"the correction waited {first_edit - last_post:.1f} s past the last post"
     run.clean()
