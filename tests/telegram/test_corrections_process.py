@@ -155,9 +155,7 @@ class Run:
         """The messages the bot sent to ``chat`` (as accepted), oldest first."""
         return [c.result for c in self.api.sent("sendMessage") if c.result["chat"]["id"] == chat]
 
-    def say(
-        self, text: str, user: int = ADMIN, *, chat: int | None = None, timeout: float = 10, answers: int = 1
-    ) -> str:
+    def say(self, text: str, user: int = ADMIN, *, chat: int | None = None, timeout: float = 10) -> str:
         """``user`` sends ``text`` (in their private chat, or in ``chat``); the bot's answer (its text)."""
         where = user if chat is None else chat
         before = len(self.replies(where))
@@ -165,7 +163,7 @@ class Run:
             self.api.message_update(text, user_id=user, push=True)
         else:
             self.api.message_update(text, user_id=user, chat_id=chat, chat_type="supergroup", push=True)
-        wait_for(lambda: len(self.replies(where)) >= before + answers, timeout, f"an answer to {text[:60]!r}")
+        wait_for(lambda: len(self.replies(where)) > before, timeout, f"an answer to {text[:60]!r}")
         return str(self.replies(where)[-1].get("text", ""))
 
     def ask_all(self, commands: list[tuple[int, str, int | None]], timeout: float = 12) -> list[str]:
@@ -179,7 +177,7 @@ class Run:
             else:
                 self.api.message_update(text, user_id=user, chat_id=chat, chat_type="supergroup", push=True)
         for (_, text, _), chat in zip(commands, chats, strict=True):
-            wait_for(lambda c=chat: len(self.replies(c)) > before[c], timeout, f"an answer to {text[:60]!r}")  # type: ignore[misc]
+            wait_for(lambda c=chat: len(self.replies(c)) > before[c], timeout, f"an answer to {text[:60]!r}")
         time.sleep(0.3)  # a second answer to one command would have come by now
         for (_, text, _), chat in zip(commands, chats, strict=True):
             assert len(self.replies(chat)) == before[chat] + 1, f"{text[:60]!r}: {self.replies(chat)[before[chat] :]}"
@@ -227,7 +225,7 @@ class Run:
         if command:  # without BOT_AUTO_PUBLISH an admin publishes it
             wait_for(lambda: "news.txt is new" in self.output(), timeout, "the file picked up")
             self.say("/publish", ADMINS[-1])
-        wait_for(lambda: self.everyone_has(NEW), timeout, "the article published and delivered at start-up")
+        wait_for(lambda: self.everyone_has(NEW), timeout, "the article in the channel and with every subscriber")
         return self.channel_ids()
 
     def resent(self, admin: int = ADMIN) -> int:
@@ -237,7 +235,7 @@ class Run:
         return int(re.findall(r"\d+", line)[-1])
 
     def clean(self) -> None:
-        """Every request passed the Bot API and HTML checks; no traceback in any log; no 429 provoked."""
+        """Every request passed the Bot API and HTML checks; no unhandled error in any log; no 429 provoked."""
         assert self.api.violations == [], self.api.violations
         assert not re.search(UNHANDLED, self.output()), self.output()[-6000:]
         late = self.stats.provoked_after(GRACE)
@@ -247,6 +245,12 @@ class Run:
 def statement_line(listing: str, number: int) -> str:
     """The line of statement ``number`` in the numbered list /correct sends."""
     return next((line for line in listing.splitlines() if line.startswith(f"التصريح {number}:")), "")
+
+
+def buttons(message: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """A message's inline buttons by label."""
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return {button["text"]: button for row in rows for button in row}
 
 
 class SparingAdmins(FakeBotAPI):
@@ -268,9 +272,6 @@ def server() -> Iterator[FakeBotAPIServer]:
     # a held request answers after 2 s, past the bot's 1.5 s read timeout, and then the connection drops
     with FakeBotAPIServer(SparingAdmins(), timeout_stall=2.0) as running:
         yield running
-
-
-# a speaker corrected, and the bot killed ----------------------------------------------------
 
 
 # a speaker corrected, and the bot killed ----------------------------------------------------
@@ -320,9 +321,11 @@ def test_a_speaker_correction_edits_the_posts_once_and_updates_each_subscriber_o
         assert run.channel_ids() == posts
         ok = run.channel_edits(ok=True)[len(posts) :]
         assert sorted(ok) == posts, f"each post edited once more, in place: {ok}"
-        assert "التصريح 3 الآن بلا جهة" not in run.channel_text()
         listing = run.say("/correct", ADMINS[1])
         assert SPEAKER_NAME in statement_line(listing, 2) and "لا جهة" in statement_line(listing, 3), listing
+        run.say("/summary", ADMINS[2])  # the version served now is the one the channel's buttons open
+        served = buttons(run.replies(ADMINS[2])[-1])["النص الكامل"]["callback_data"].split("|")[1]
+        assert f"start={served}-" in buttons(run.api.chat_messages(CHANNEL)[0])["النص الكامل"]["url"]
     assert all(n - updated[u] == 1 for u, n in run.copies(UPDATE).items()), run.copies(UPDATE)  # no kill in this one
     assert run.copies(NEW) == dict.fromkeys(run.users, 1)
     run.clean()
@@ -396,18 +399,14 @@ def test_a_correction_whose_edit_fails_once_is_published_later_without_auto_publ
 # the file edited after a correction; an old button after a restart ------------------------
 
 
-def buttons(message: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """A message's inline buttons by label."""
-    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-    return {button["text"]: button for row in rows for button in row}
-
-
 def test_a_reparse_keeps_the_corrections_lists_a_stale_one_and_old_buttons_open_their_version(
     server: FakeBotAPIServer, tmp_path: Path
 ) -> None:
     reader = 6001
-    # without auto-publish: an admin publishes (with it, a library scan races the corrections, see
-    # test_two_corrections_in_a_row_edit_the_channel_twice_and_never_back)
+    # without auto-publish: an admin publishes. With it, a library scan's sweep that began before
+    # the second correction may publish the version it listed over it a moment later (the channel
+    # shows the uncorrected post until the next sweep): a race this test is not about, and too
+    # dependent on timing for a test of its own.
     run = Run(server, tmp_path, BOT_AUTO_PUBLISH="false")
     hostile = '<b>الناطق</b> & "المتحدث" </blockquote>'
     with run.process():
