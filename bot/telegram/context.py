@@ -38,8 +38,8 @@ class BotData:
     corrected: set[str] = field(default_factory=set)
     """Slots whose corrections changed while running: their published version is brought up to date
     (:func:`bot.telegram.jobs.deliver_corrections`), again at every refresh until it is."""
-    delivering: asyncio.Lock = field(default_factory=asyncio.Lock)
-    """Held while publishing: one sweep or correction at a time, so no slot is posted twice."""
+    slot_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    """One lock per slot, held while it is published (see :meth:`delivering`)."""
     languages: dict[int, Language] = field(default_factory=dict)
     """Languages users chose with /lang, loaded from the store at start-up and written through."""
     searches: OrderedDict[str, str] = field(default_factory=OrderedDict)
@@ -49,6 +49,11 @@ class BotData:
     by name; cancelled by ``post_stop``."""
     fatal: str | None = None
     """Why the bot stopped itself (the single article turned out not to be one); the exit's error."""
+
+    def delivering(self, slot: str) -> asyncio.Lock:
+        """The lock held while ``slot`` is published: a sweep, a correction, a review decision and
+        /publish never post the same slot at once (twice), while other slots go on meanwhile."""
+        return self.slot_locks.setdefault(slot, asyncio.Lock())
 
     def background(self, name: str, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         """Run ``work`` as a task kept in :attr:`tasks` under ``name`` until it ends (``post_stop``

@@ -90,7 +90,7 @@ async def publish_command(update: Update, context: Context) -> None:
     problems = await channel_problems(context.bot, channel, lang)
     if not problems:
         try:
-            async with context.bot_data.delivering:  # never beside a sweep posting the same slot
+            async with context.bot_data.delivering(slot):  # never beside a sweep posting the same slot
                 result = await publish(context.bot, store_of(context), article, channel, slot)
         except TelegramError as exc:
             log.warning("publishing to %s failed: %s", channel, exc.message)

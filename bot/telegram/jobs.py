@@ -115,8 +115,7 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     if problems:
         log.warning("channel %s: %s", settings.channel_id, "; ".join(problems))
     elif settings.auto_publish and not settings.review and read_before:
-        async with data.delivering:  # a folder read before start
-            await publish_library(application.bot, service.registry, settings, store)
+        await publish_library(application.bot, data)  # a folder read before start
     _start_feeds(application)
     await set_commands(application.bot, service.registry)
     if service.folder is not None or service.feeds is not None:
@@ -323,8 +322,7 @@ async def hand_over(
         if news and (review_first or not first):
             await review.request_review(bot, settings, news)
     elif settings.auto_publish:
-        async with data.delivering:
-            await publish_library(bot, registry, settings, store)
+        await publish_library(bot, data)
     if data.corrected:
         await deliver_corrections(bot, data)
 
@@ -371,8 +369,8 @@ async def deliver_corrections(bot: Bot, data: BotData) -> dict[str, str]:
     assert store is not None
     channel = settings.channel_id or ""
     problems: dict[str, str] = {}
-    async with data.delivering:
-        for slot in sorted(data.corrected):
+    for slot in sorted(data.corrected):  # a correction made meanwhile is in the set for the next call
+        async with data.delivering(slot):
             entry = service.registry.current(slot)
             stored = await asyncio.to_thread(store.channel_posts, slot, channel) if entry is not None else None
             if entry is None or stored is None or not stored.article_id or stored.article_id == entry.article.id:
@@ -392,31 +390,39 @@ async def deliver_corrections(bot: Bot, data: BotData) -> dict[str, str]:
             except BotError as exc:
                 problems[slot] = str(exc)
             else:
-                data.corrected.discard(slot)
                 log.info("corrections: %s published again as %s", slot, entry.article.id)
+                current = service.registry.current(slot)
+                if current is not None and current.article.id == entry.article.id:  # else corrected again meanwhile
+                    data.corrected.discard(slot)
     for slot, problem in problems.items():
         log.warning("corrections: %s could not be published again: %s (tried again at the next refresh)", slot, problem)
     return problems
 
 
-async def publish_library(bot: Bot, registry: Registry, settings: Settings, store: Store) -> None:
-    """Publish every current article the store has not published in its current version (the caller
-    holds :attr:`BotData.delivering`).
+async def publish_library(bot: Bot, data: BotData) -> None:
+    """Publish every current article the store has not published in its current version.
 
     The store keeps what was published per slot (the channel posts; without a channel, a record
     of the version queued), so sweeping every entry catches new and changed articles, articles
-    added while the bot was down and publications a crash interrupted, and publishes each version once.
+    added while the bot was down and publications a crash interrupted, and publishes each version
+    once. Each slot is published under its lock (:meth:`BotData.delivering`), in the version it
+    has at that moment.
     """
+    service, settings = _service(data)
+    store = data.store
+    assert store is not None
+    registry = service.registry
     for slot in [entry.slot for entry in registry.entries()]:
-        entry = registry.current(slot)  # now, not when the sweep began: a correction meanwhile made a newer one
-        if entry is None:
-            continue
-        try:
-            await deliver(bot, store, entry.article, settings.channel_id, entry.slot)
-        except TelegramError as exc:
-            log.warning("auto-publish of %s failed: %s (tried again at the next refresh)", entry.slot, exc.message)
-        except BotError as exc:
-            log.error("auto-publish of %s failed: %s", entry.slot, exc)
+        async with data.delivering(slot):
+            entry = registry.current(slot)  # now, not when the sweep began: a correction may have made a newer one
+            if entry is None:
+                continue
+            try:
+                await deliver(bot, store, entry.article, settings.channel_id, entry.slot)
+            except TelegramError as exc:
+                log.warning("auto-publish of %s failed: %s (tried again at the next refresh)", entry.slot, exc.message)
+            except BotError as exc:
+                log.error("auto-publish of %s failed: %s", entry.slot, exc)
 
 
 async def render_missing(bot: Bot, store: Store, registry: Registry) -> None:

@@ -83,7 +83,7 @@ async def _publish(context: Context, article: Article, slot: str, admin: str) ->
     problems = await channel_problems(context.bot, settings.channel_id, lang) if settings.channel_id else []
     if not problems:
         try:  # the channel (when there is one) and the subscribers
-            async with context.bot_data.delivering:  # never beside a sweep posting the same slot
+            async with context.bot_data.delivering(slot):  # never beside a sweep posting the same slot
                 await deliver(context.bot, store_of(context), article, settings.channel_id, slot)
         except TelegramError as exc:
             problems = [exc.message]
