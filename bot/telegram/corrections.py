@@ -79,6 +79,23 @@ def _pick(data: BotData, args: list[str]) -> tuple[str | None, Article | None, l
     return slot, service.parsed(slot), args
 
 
+async def _target(
+    update: Update, context: Context, lang: Language
+) -> tuple[CorrectionLog, str, Article, list[str]] | None:
+    """The store, the slot and parsed article a command is about, and its words left; None (the
+    admin told why) without a corrections table or an article."""
+    data = context.bot_data
+    store = _log(data)
+    slot, parsed, args = _pick(data, list(context.args or []))
+    if store is None:
+        await _reply(update, views.plain(lang, "corrections_unavailable"))
+        return None
+    if slot is None or parsed is None:
+        await _reply(update, views.plain(lang, "no_article"))
+        return None
+    return store, slot, parsed, args
+
+
 async def _published(data: BotData, slot: str) -> bool:
     """Whether ``slot`` was published (to the channel, or queued for subscribers without one)."""
     settings, store = data.settings, data.store
@@ -123,16 +140,10 @@ async def _apply(update: Update, context: Context, slot: str) -> bool:
 async def correct(update: Update, context: Context) -> None:
     """/correct [article] [number] field value (admins)."""
     lang, data, user = language(update, context), context.bot_data, update.effective_user
-    store = _log(data)
-    slot, parsed, args = _pick(data, list(context.args or []))
-    if user is None:
+    found = await _target(update, context, lang)
+    if found is None or user is None:
         return
-    if store is None:
-        await _reply(update, views.plain(lang, "corrections_unavailable"))
-        return
-    if slot is None or parsed is None:
-        await _reply(update, views.plain(lang, "no_article"))
-        return
+    store, slot, parsed, args = found
     if not args:
         await _reply(update, correction_statements(parsed, data.corrections.of(slot), lang))
         return
@@ -153,14 +164,10 @@ async def correct(update: Update, context: Context) -> None:
 async def uncorrect(update: Update, context: Context) -> None:
     """/uncorrect [article] number field, or /uncorrect outlet|date (admins): take a correction back."""
     lang, data = language(update, context), context.bot_data
-    store = _log(data)
-    slot, parsed, args = _pick(data, list(context.args or []))
-    if store is None:
-        await _reply(update, views.plain(lang, "corrections_unavailable"))
+    found = await _target(update, context, lang)
+    if found is None:
         return
-    if slot is None or parsed is None:
-        await _reply(update, views.plain(lang, "no_article"))
-        return
+    store, slot, parsed, args = found
     if asks_for_stale(args):
         stale = apply_corrections(parsed, data.corrections.of(slot)).stale
         for old in stale:

@@ -11,12 +11,11 @@ send follows a 403, no 429 is provoked, and the channel carries one set of posts
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -25,7 +24,7 @@ import pytest
 from bot.delivery.outbox import SENDERS
 from tests.botapi.fake import FakeBotAPI
 from tests.botapi.http_server import FakeBotAPIServer
-from tests.processes import stop_process
+from tests.processes import bot_environment, stop_process, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 CHANNEL = -100777
@@ -39,15 +38,6 @@ EXTRA = (
 )
 
 
-def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 class Scenario:
     """The fake Telegram, the environment of the bot processes and what users received."""
 
@@ -57,15 +47,8 @@ class Scenario:
         self.users = list(range(5001, 5001 + users))
         self.api.add_chat(CHANNEL, "channel", username="news_channel", admin=True)
         self.stats = self.api.enable_rate_limits()
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+        self.env = bot_environment(self.api.token, server.base_url, tmp, [ADMIN])
         self.env.update(
-            PYTHONPATH=str(ROOT),
-            BOT_TOKEN=self.api.token,
-            BOT_BASE_URL=server.base_url,
-            BOT_CHANNEL_ID="@news_channel",
-            BOT_ADMIN_IDS=str(ADMIN),
-            BOT_DB_PATH=str(tmp / "bot.sqlite3"),
-            BOT_CACHE_DIR=str(tmp / "cache"),
             BOT_OUTBOX_INTERVAL="0.3",
             BOT_SEND_TIMEOUT="1.5",
             BOT_LOG_LEVEL="INFO",

@@ -32,6 +32,14 @@ def _settings(fake: FakeBotAPI, tmp_path: Path) -> Settings:
     )
 
 
+def _with_article(fake: FakeBotAPI, tmp_path: Path) -> Settings:
+    """The settings of :func:`_settings`, with the bundled article in the library as ``hasakah.txt``."""
+    settings = _settings(fake, tmp_path)
+    assert settings.library_dir is not None
+    (settings.library_dir / "hasakah.txt").write_text(BUNDLED, "utf-8")
+    return settings
+
+
 def _service(settings: Settings) -> ArticleService:
     assert settings.library_dir is not None
     service = ArticleService(folder=settings.library_dir)
@@ -69,9 +77,7 @@ def _pending(driver: Driver) -> int:
 async def test_a_correction_edits_the_channel_post_reaches_subscribers_and_survives_a_restart(
     fake_api: FakeBotAPI, tmp_path: Path
 ) -> None:
-    settings = _settings(fake_api, tmp_path)
-    assert settings.library_dir is not None
-    (settings.library_dir / "hasakah.txt").write_text(BUNDLED, "utf-8")
+    settings = _with_article(fake_api, tmp_path)
     store = SqliteStore(settings.db_path)
     store.add_subscriber(SUBSCRIBER, "ar")
     store.close()
@@ -136,9 +142,7 @@ async def test_a_correction_edits_the_channel_post_reaches_subscribers_and_survi
 
 
 async def test_hiding_a_statement_and_the_organisation(fake_api: FakeBotAPI, tmp_path: Path) -> None:
-    settings = _settings(fake_api, tmp_path)
-    assert settings.library_dir is not None
-    (settings.library_dir / "hasakah.txt").write_text(BUNDLED, "utf-8")
+    settings = _with_article(fake_api, tmp_path)
     async with bot_driver(fake_api, settings, _service(settings)) as driver:
         count = len(driver.app.bot_data.require()[0].statements)
         first = driver.app.bot_data.require()[0].statements[0]
@@ -161,9 +165,7 @@ async def test_hiding_a_statement_and_the_organisation(fake_api: FakeBotAPI, tmp
 
 
 async def test_mistakes_get_a_clear_answer_and_others_are_refused(fake_api: FakeBotAPI, tmp_path: Path) -> None:
-    settings = _settings(fake_api, tmp_path)
-    assert settings.library_dir is not None
-    (settings.library_dir / "hasakah.txt").write_text(BUNDLED, "utf-8")
+    settings = _with_article(fake_api, tmp_path)
     async with bot_driver(fake_api, settings, _service(settings)) as driver:
         before = driver.app.bot_data.require()[0].id
         await driver.send("/correct 999 speaker أحد", user_id=ADMIN_ID)
@@ -198,9 +200,7 @@ async def test_the_command_line_serves_the_corrected_article(fake_api: FakeBotAP
     from bot.article.corrections import Correction, statement_keys
     from bot.cli import _articles
 
-    settings = _settings(fake_api, tmp_path)
-    assert settings.library_dir is not None
-    (settings.library_dir / "hasakah.txt").write_text(BUNDLED, "utf-8")
+    settings = _with_article(fake_api, tmp_path)
     parsed = _service(settings).registry.entries()[0].article
     store = SqliteStore(settings.db_path)
     key = statement_keys(parsed)[0]
@@ -213,9 +213,7 @@ async def test_the_command_line_serves_the_corrected_article(fake_api: FakeBotAP
 async def test_a_failed_edit_is_told_to_the_admin_and_done_at_the_next_refresh(
     fake_api: FakeBotAPI, tmp_path: Path
 ) -> None:
-    settings = _settings(fake_api, tmp_path)
-    assert settings.library_dir is not None
-    (settings.library_dir / "hasakah.txt").write_text(BUNDLED, "utf-8")
+    settings = _with_article(fake_api, tmp_path)
     async with bot_driver(fake_api, settings, _service(settings)) as driver:
         posts = _channel(fake_api)
         fake_api.fail_next("editMessageText", "500", count=5)
@@ -238,9 +236,7 @@ async def test_a_correction_another_process_made_is_applied_and_published_at_the
     """The store is the source of truth: a second bot instance (or an operator) adds a correction."""
     from bot.article.corrections import Correction
 
-    settings = _settings(fake_api, tmp_path)
-    assert settings.library_dir is not None
-    (settings.library_dir / "hasakah.txt").write_text(BUNDLED, "utf-8")
+    settings = _with_article(fake_api, tmp_path)
     async with bot_driver(fake_api, settings, _service(settings)) as driver:
         other = SqliteStore(settings.db_path)
         other.add_correction(Correction(slot="hasakah.txt", field="outlet", value="من عملية أخرى", admin_id=1, at=5))
@@ -278,9 +274,7 @@ async def test_two_deliveries_at_once_post_a_slot_once(fake_api: FakeBotAPI, tmp
 
 
 async def test_a_too_long_name_is_refused(fake_api: FakeBotAPI, tmp_path: Path) -> None:
-    settings = _settings(fake_api, tmp_path)
-    assert settings.library_dir is not None
-    (settings.library_dir / "hasakah.txt").write_text(BUNDLED, "utf-8")
+    settings = _with_article(fake_api, tmp_path)
     async with bot_driver(fake_api, settings, _service(settings)) as driver:
         before = driver.app.bot_data.require()[0].id
         await driver.send("/correct outlet " + "و" * 3000, user_id=ADMIN_ID)
@@ -317,9 +311,7 @@ async def test_a_correction_of_a_statement_gone_from_the_file_is_stale_listed_an
 async def test_a_correction_whose_edit_a_stop_interrupted_is_finished_after_the_restart(
     fake_api: FakeBotAPI, tmp_path: Path
 ) -> None:
-    settings = _settings(fake_api, tmp_path)
-    assert settings.library_dir is not None
-    (settings.library_dir / "hasakah.txt").write_text(BUNDLED, "utf-8")
+    settings = _with_article(fake_api, tmp_path)
     async with bot_driver(fake_api, settings, _service(settings)) as driver:
         fake_api.fail_next("editMessageText", "500", count=50)
         await driver.send("/correct outlet وكالة بعد الإيقاف", user_id=ADMIN_ID)

@@ -10,13 +10,12 @@ input and forged buttons get a clear answer, never a traceback; an old button op
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from tests.botapi.fake import FakeBotAPI
 from tests.botapi.faults import FakeResponse, FaultInjector
 from tests.botapi.http_server import FakeBotAPIServer
 from tests.botapi.spec import Problem
-from tests.processes import stop_process
+from tests.processes import bot_environment, stop_process, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 CHANNEL = -100888
@@ -59,15 +58,6 @@ OTHER = (
 EDITED = "\n\n".join(_LINES[i - 1] for i in _SHORT_LINES[:-1]).replace("123 قتيلا", "130 قتيلا") + "\n"
 
 
-def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-
-
 class Run:
     """The fake Telegram, a library folder with one file, the store, and the bot processes started on them."""
 
@@ -93,15 +83,8 @@ class Run:
         for admin in ADMINS:
             self.api.add_chat(admin)
         self.stats = self.api.enable_rate_limits()
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+        self.env = bot_environment(self.api.token, server.base_url, tmp, ADMINS)
         self.env.update(
-            PYTHONPATH=str(ROOT),
-            BOT_TOKEN=self.api.token,
-            BOT_BASE_URL=server.base_url,
-            BOT_CHANNEL_ID="@news_channel",
-            BOT_ADMIN_IDS=",".join(str(a) for a in ADMINS),
-            BOT_DB_PATH=str(tmp / "bot.sqlite3"),
-            BOT_CACHE_DIR=str(tmp / "cache"),
             BOT_LIBRARY_DIR=str(self.library),
             BOT_LIBRARY_INTERVAL="0.3",
             BOT_AUTO_PUBLISH="true",

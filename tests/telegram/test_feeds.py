@@ -51,6 +51,15 @@ def _settings(fake: FakeBotAPI, site: Site, tmp_path: Path) -> Settings:
     )
 
 
+def _reviewed(fake: FakeBotAPI, site: Site, tmp_path: Path) -> Settings:
+    """:func:`_settings` with BOT_REVIEW and one admin; the feed holds story 0, the second feed is down."""
+    fake.add_chat(CHANNEL_ID, "channel", username="news_channel", admin=True)
+    fake.add_chat(ADMIN_ID)
+    site.routes["/down"] = Route(b"", status=503)
+    _publish(site, 0)
+    return _settings(fake, site, tmp_path).model_copy(update={"review": True, "admin_ids": [ADMIN_ID]})
+
+
 def _channel_posts(fake: FakeBotAPI) -> list[str]:
     return [call.result["text"] for call in fake.sent("sendMessage") if call.params["chat_id"] in CHANNEL]
 
@@ -126,11 +135,7 @@ async def test_feed_articles_are_served_and_published_exactly_once_across_restar
 async def test_with_review_a_new_feed_entry_waits_for_an_admin(fake_api: FakeBotAPI, site: Site, tmp_path: Path) -> None:
     """BOT_REVIEW covers the feeds: the backlog is not news, a later entry goes to the admins, and
     nothing reaches the channel before one presses Publish."""
-    fake_api.add_chat(CHANNEL_ID, "channel", username="news_channel", admin=True)
-    fake_api.add_chat(ADMIN_ID)
-    settings = _settings(fake_api, site, tmp_path).model_copy(update={"review": True, "admin_ids": [ADMIN_ID]})
-    site.routes["/down"] = Route(b"", status=503)
-    _publish(site, 0)
+    settings = _reviewed(fake_api, site, tmp_path)
     async with bot_driver(fake_api, settings, _feeds_alone(settings)) as driver:
         await poll_feeds(CallbackContext(driver.app))
         assert _channel_posts(fake_api) == [] and fake_api.chat_messages(ADMIN_ID) == []  # the backlog
@@ -148,11 +153,7 @@ async def test_with_review_an_entry_published_while_the_bot_was_down_is_reviewed
     fake_api: FakeBotAPI, site: Site, tmp_path: Path
 ) -> None:
     """The first poll after a restart finds only entries the store never had: news, sent for review."""
-    fake_api.add_chat(CHANNEL_ID, "channel", username="news_channel", admin=True)
-    fake_api.add_chat(ADMIN_ID)
-    settings = _settings(fake_api, site, tmp_path).model_copy(update={"review": True, "admin_ids": [ADMIN_ID]})
-    site.routes["/down"] = Route(b"", status=503)
-    _publish(site, 0)
+    settings = _reviewed(fake_api, site, tmp_path)
     async with bot_driver(fake_api, settings, _feeds_alone(settings)) as driver:
         await poll_feeds(CallbackContext(driver.app))  # the backlog: not news
     _publish(site, 0, 1)  # while the bot is down
