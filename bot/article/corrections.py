@@ -433,6 +433,9 @@ def changes(article: Article | None, corrections: Sequence[Correction]) -> list[
                 continue
             number = keys.index(correction.target) + 1
             statement = article.statements[number - 1]
+        elif correction.target and correction.target != article_key(article):  # made for the slot's story before
+            out.append(Change(correction, None, None, None, new, stale=True, problem=problem))
+            continue
         old = _old_value(correction.field, statement, article)
         out.append(Change(correction, number, statement.text if statement else None, old, new, problem=problem))
     return out

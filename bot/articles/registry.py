@@ -47,6 +47,7 @@ class Registry:
         self._entries: dict[str, Entry] = {}
         self._by_id: dict[str, Article] = {}
         self._missing: LRUCache[str, bool] = LRUCache(maxsize=MISSES)  # ids the fallback did not know
+        self._asking = threading.Lock()
         self._index = SearchIndex()
         self._unindexed: deque[Article] = deque()
         self._indexing = threading.Lock()  # the index may be built in a thread while the bot searches
@@ -110,17 +111,24 @@ class Registry:
         """Any version seen while running, or delivered before (``fallback``, a store read: callers on
         an event loop check :meth:`in_memory` first and call this in a thread when it says no), by id."""
         article = self._by_id.get(article_id)
-        if article is None and self.fallback is not None and article_id not in self._missing:
+        if article is None and self.fallback is not None:
+            with self._asking:  # several threads may ask at once; the LRU cache is not thread-safe
+                if article_id in self._missing:
+                    return None
             article = self.fallback(article_id)
             if article is not None:
                 self._by_id[article_id] = article
             else:  # a forged or long-gone id asks the store once
-                self._missing[article_id] = True
+                with self._asking:
+                    self._missing[article_id] = True
         return article
 
     def in_memory(self, article_id: str) -> bool:
         """Whether :meth:`get` answers ``article_id`` without a store read."""
-        return article_id in self._by_id or article_id in self._missing or self.fallback is None
+        if article_id in self._by_id or self.fallback is None:
+            return True
+        with self._asking:
+            return article_id in self._missing
 
     def slot_of(self, article_id: str) -> str | None:
         """The slot an article id is the current version of."""

@@ -296,6 +296,7 @@ class _CorrectionTables:
         raise NotImplementedError
 
     _COLUMNS = "slot, target, field, value, admin_id, at"
+    _unreadable: list[tuple[object, ...]]
 
     def _correction(self, row: tuple[object, ...]) -> Correction:
         slot, target, field, value, admin_id, at = row
@@ -338,7 +339,9 @@ class _CorrectionTables:
             try:
                 kept.append(self._correction(row))
             except StoreError as exc:
-                log.warning("%s; skipped", exc)
+                if row not in self._unreadable:  # read again before every refresh: said once
+                    self._unreadable.append(row)
+                    log.warning("%s; skipped", exc)
         return kept
 
     def correction_count(self) -> int:
@@ -350,6 +353,7 @@ class SqliteStore(_FeedTables, _ArticleTables, _CorrectionTables):
 
     def __init__(self, path: Path | str, *, hostname: str | None = None) -> None:
         self.path = str(path)
+        self._unreadable = []  # correction rows this code cannot read, already logged
         self.hostname = hostname or os.uname().nodename
         self._memory = self.path == ":memory:"
         self._lock = threading.RLock()

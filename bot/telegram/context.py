@@ -38,6 +38,9 @@ class BotData:
     corrected: set[str] = field(default_factory=set)
     """Slots whose corrections changed while running: their published version is brought up to date
     (:func:`bot.telegram.jobs.deliver_corrections`), again at every refresh until it is."""
+    correcting: asyncio.Lock = field(default_factory=asyncio.Lock)
+    """Held while corrections change (the store written, the book updated, the article re-applied)
+    and while the store's are read again: neither undoes the other."""
     slot_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     """One lock per slot, held while it is published (see :meth:`delivering`)."""
     languages: dict[int, Language] = field(default_factory=dict)

@@ -27,6 +27,7 @@ from bot.article.corrections import (
     parse_undo_args,
 )
 from bot.article.model import Article
+from bot.articles.service import Changes
 from bot.errors import CorrectionError
 from bot.i18n import Language, plural
 from bot.render import views
@@ -96,6 +97,11 @@ async def _target(
     return store, slot, parsed, args
 
 
+def _reapply(data: BotData, slot: str) -> Changes:
+    assert data.articles is not None
+    return data.articles.reapply(slot)
+
+
 async def _published(data: BotData, slot: str) -> bool:
     """Whether ``slot`` was published (to the channel, or queued for subscribers without one)."""
     settings, store = data.settings, data.store
@@ -104,7 +110,7 @@ async def _published(data: BotData, slot: str) -> bool:
     return stored is not None and bool(stored.article_id)
 
 
-async def _apply(update: Update, context: Context, slot: str) -> bool:
+async def _apply(update: Update, context: Context, slot: str, changes: Changes) -> bool:
     """A new version of ``slot`` with its corrections; its delivery started in the background.
 
     Returns whether the article was published (its posts will be edited, subscribers updated).
@@ -112,8 +118,6 @@ async def _apply(update: Update, context: Context, slot: str) -> bool:
     answered at once and told later only if it fails.
     """
     data = context.bot_data
-    assert data.articles is not None
-    changes = data.articles.reapply(slot)
     if not changes.changed:
         return False
     posted = await _published(data, slot)
@@ -153,10 +157,12 @@ async def correct(update: Update, context: Context) -> None:
         await _reply(update, correction_error(exc, lang))
         return
     correction = Correction(slot=slot, target=target, field=field, value=value, admin_id=user.id, at=time.time())
-    await asyncio.to_thread(store.add_correction, correction)  # the store first: what is kept is what counts
-    data.corrections.add(correction)
+    async with data.correcting:  # a re-read of the store's corrections meanwhile would undo this one
+        await asyncio.to_thread(store.add_correction, correction)  # the store first: what is kept is what counts
+        data.corrections.add(correction)
+        changes = _reapply(data, slot)
     log.info("corrections: %s: %s of %r corrected by admin %d", slot, field, target or "the article", user.id)
-    posted = await _apply(update, context, slot)
+    posted = await _apply(update, context, slot, changes)
     await _reply(update, correction_made(parsed, data.corrections.of(slot), correction, lang, posted=posted))
 
 
@@ -169,10 +175,11 @@ async def uncorrect(update: Update, context: Context) -> None:
         return
     store, slot, parsed, args = found
     if asks_for_stale(args):
-        stale = apply_corrections(parsed, data.corrections.of(slot)).stale
-        for old in stale:
-            await asyncio.to_thread(store.remove_correction, slot, old.target, old.field)  # the store first
-            data.corrections.remove(slot, old.target, old.field)
+        async with data.correcting:
+            stale = apply_corrections(parsed, data.corrections.of(slot)).stale
+            for old in stale:
+                await asyncio.to_thread(store.remove_correction, slot, old.target, old.field)  # the store first
+                data.corrections.remove(slot, old.target, old.field)
         await _reply(
             update, views.plain(lang, "corrections_stale_removed", count=plural(lang, "n_corrections", len(stale)))
         )
@@ -185,14 +192,16 @@ async def uncorrect(update: Update, context: Context) -> None:
     # an outlet or date correction names its story, or (written by hand, or by another process) none
     targets = [target, ""] if field in ARTICLE_FIELDS else [target]
     removed: Correction | None = None
-    for each in targets:
-        known = next((c for c in data.corrections.of(slot) if (c.target, c.field) == (each, field)), None)
-        await asyncio.to_thread(store.remove_correction, slot, each, field)  # the store first
-        removed = data.corrections.remove(slot, each, field) or known or removed
+    async with data.correcting:  # a re-read of the store's corrections meanwhile would undo this
+        for each in targets:
+            known = next((c for c in data.corrections.of(slot) if (c.target, c.field) == (each, field)), None)
+            await asyncio.to_thread(store.remove_correction, slot, each, field)  # the store first
+            removed = data.corrections.remove(slot, each, field) or known or removed
+        changes = _reapply(data, slot)
     if removed is None:
         await _reply(update, views.plain(lang, "correction_none_to_remove"))
         return
-    posted = await _apply(update, context, slot)
+    posted = await _apply(update, context, slot, changes)
     await _reply(update, correction_removed(parsed, removed, lang, posted=posted))
 
 

@@ -91,6 +91,9 @@ async def publish_command(update: Update, context: Context) -> None:
     if not problems:
         try:
             async with context.bot_data.delivering(slot):  # never beside a sweep posting the same slot
+                registry = context.bot_data.registry
+                current = registry.current(slot) if registry is not None else None
+                article = current.article if current is not None else article  # a correction may have come
                 result = await publish(context.bot, store_of(context), article, channel, slot)
         except TelegramError as exc:
             log.warning("publishing to %s failed: %s", channel, exc.message)

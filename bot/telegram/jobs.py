@@ -16,14 +16,14 @@ import logging
 import time
 
 from telegram import Bot, BotCommand, BotCommandScopeDefault
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CallbackContext
 
 from bot.article import lexicon
 from bot.article.model import Article
 from bot.articles.corrections import ALL, CorrectionBook
 from bot.articles.feeds import FeedPoller
-from bot.articles.registry import Registry
+from bot.articles.registry import Entry, Registry
 from bot.articles.service import ArticleService, Changes
 from bot.delivery.channel import channel_problems, deliver
 from bot.delivery.outbox import Outbox, outgoing_messages
@@ -337,20 +337,20 @@ async def sync_corrections(data: BotData) -> set[str]:
     store = data.store
     if not isinstance(store, CorrectionLog):
         return set()
-    try:
-        kept = CorrectionBook(await asyncio.to_thread(store.all_corrections, ALL))
-    except BotError as exc:
-        log.error("corrections: cannot be read: %s", exc)
-        return set()
-    touched = {
-        slot for slot in {*kept.slots(), *data.corrections.slots()} if kept.of(slot) != data.corrections.of(slot)
-    }
-    data.corrections.replace(kept)
-    changed: set[str] = set()
-    for slot in touched:
-        if service.reapply(slot).changed:
-            changed.add(slot)
-    return changed
+    async with data.correcting:  # not while /correct writes the store and the book (its write would be undone)
+        try:
+            kept = CorrectionBook(await asyncio.to_thread(store.all_corrections, ALL))
+        except BotError as exc:
+            log.error("corrections: cannot be read: %s", exc)
+            return set()
+        slots = {*kept.slots(), *data.corrections.slots()}
+        touched = {slot for slot in slots if kept.of(slot) != data.corrections.of(slot)}
+        data.corrections.replace(kept)
+        changed: set[str] = set()
+        for slot in touched:
+            if service.reapply(slot).changed:
+                changed.add(slot)
+        return changed
 
 
 async def deliver_corrections(bot: Bot, data: BotData) -> dict[str, str]:
@@ -369,22 +369,33 @@ async def deliver_corrections(bot: Bot, data: BotData) -> dict[str, str]:
     assert store is not None
     channel = settings.channel_id or ""
     problems: dict[str, str] = {}
+    text_changed: list[Entry] = []
     for slot in sorted(data.corrected):  # a correction made meanwhile is in the set for the next call
         async with data.delivering(slot):
-            entry = service.registry.current(slot)
-            stored = await asyncio.to_thread(store.channel_posts, slot, channel) if entry is not None else None
-            if entry is None or stored is None or not stored.article_id or stored.article_id == entry.article.id:
+            checked = service.registry.current(slot)
+            stored = await asyncio.to_thread(store.channel_posts, slot, channel) if checked is not None else None
+            published = None
+            if stored is not None and stored.article_id:
+                published = await asyncio.to_thread(service.registry.get, stored.article_id)
+            entry = service.registry.current(slot)  # again: a correction may have come during the reads
+            if entry is None or checked is None or entry.article.id != checked.article.id:
+                continue  # the set keeps it (if still there) for the call that correction started
+            if stored is None or not stored.article_id or stored.article_id == entry.article.id:
                 data.corrected.discard(slot)
                 continue
-            published = await asyncio.to_thread(service.registry.get, stored.article_id)
             if published is None or (published.title, published.paragraphs) != (
                 entry.article.title,
                 entry.article.paragraphs,
             ):
                 data.corrected.discard(slot)  # its text changed too: published as any change is (review, auto-publish)
+                text_changed.append(entry)
                 continue
             try:
                 await deliver(bot, store, entry.article, settings.channel_id, slot)
+            except (BadRequest, Forbidden) as exc:  # the post deleted, the bot removed: no retry will do
+                data.corrected.discard(slot)
+                problems[slot] = exc.message
+                log.warning("corrections: %s cannot be published again: %s", slot, exc.message)
             except TelegramError as exc:
                 problems[slot] = exc.message
             except BotError as exc:
@@ -394,8 +405,13 @@ async def deliver_corrections(bot: Bot, data: BotData) -> dict[str, str]:
                 current = service.registry.current(slot)
                 if current is not None and current.article.id == entry.article.id:  # else corrected again meanwhile
                     data.corrected.discard(slot)
+    if text_changed and settings.review:  # the corrected version of a change still waiting: reviewed anew
+        await review.request_review(bot, settings, text_changed)
     for slot, problem in problems.items():
-        log.warning("corrections: %s could not be published again: %s (tried again at the next refresh)", slot, problem)
+        if slot in data.corrected:
+            log.warning(
+                "corrections: %s could not be published again: %s (tried again at the next refresh)", slot, problem
+            )
     return problems
 
 

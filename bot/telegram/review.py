@@ -84,7 +84,12 @@ async def _publish(context: Context, article: Article, slot: str, admin: str) ->
     if not problems:
         try:  # the channel (when there is one) and the subscribers
             async with context.bot_data.delivering(slot):  # never beside a sweep posting the same slot
-                await deliver(context.bot, store_of(context), article, settings.channel_id, slot)
+                registry = context.bot_data.registry
+                current = registry.current(slot) if registry is not None else None
+                if current is None or current.article.id != article.id:  # replaced while the channel was asked
+                    problems = [views.plain(lang, "review_stale").text]
+                else:
+                    await deliver(context.bot, store_of(context), article, settings.channel_id, slot)
         except TelegramError as exc:
             problems = [exc.message]
     if problems:

@@ -453,3 +453,10 @@ def test_a_speaker_of_invisible_marks_only_is_no_speaker(small: Article) -> None
     with pytest.raises(CorrectionError) as caught:
         parse_correction_args(small, ["1", "speaker", "\u200f\u202e"])
     assert caught.value.reason == "missing_value"
+
+
+def test_the_list_marks_an_outlet_correction_of_the_slots_previous_story_stale(small: Article) -> None:
+    dated = fix(small, "outlet", "وكالة الأمس")
+    tomorrow = small.model_copy(update={"title": "خبر اليوم التالي"}).with_id()
+    assert [change.stale for change in changes(small, [dated])] == [False]
+    assert [change.stale for change in changes(tomorrow, [dated])] == [True]

@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from telegram.ext import CallbackContext
 
+from bot.article.corrections import Correction
 from bot.articles.service import ArticleService
 from bot.settings import Settings
 from bot.store.sqlite import SqliteStore
@@ -326,3 +328,32 @@ async def test_a_correction_whose_edit_a_stop_interrupted_is_finished_after_the_
         for _ in range(2):
             await refresh_library(CallbackContext(driver.app))
         assert len(_edits(fake_api)) == edits  # a change of the text is not the corrections' to publish
+
+
+async def test_a_correction_made_while_the_store_is_read_again_is_not_undone(
+    fake_api: FakeBotAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store's corrections are read before every refresh; one made meanwhile must survive it."""
+    import time as clock
+
+    from bot.telegram.jobs import sync_corrections
+
+    settings = _with_article(fake_api, tmp_path)
+    async with bot_driver(fake_api, settings, _service(settings)) as driver:
+        store = driver.app.bot_data.store
+        assert isinstance(store, SqliteStore)
+        read = store.all_corrections
+
+        def slow_read(limit: int) -> list[Correction]:
+            found = read(limit)  # what the store holds now, handed back a moment later
+            clock.sleep(0.3)
+            return found
+
+        monkeypatch.setattr(store, "all_corrections", slow_read)
+        rereading = asyncio.ensure_future(sync_corrections(driver.app.bot_data))
+        await asyncio.sleep(0.05)
+        await driver.send(f"/correct 1 speaker {NEW_SPEAKER}", user_id=ADMIN_ID)
+        await rereading
+        await _settled(driver)
+        assert _first_speaker(driver) == NEW_SPEAKER
+        assert [c.value for c in driver.app.bot_data.corrections.of("hasakah.txt")] == [NEW_SPEAKER]
