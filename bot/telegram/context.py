@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +43,8 @@ class BotData:
     """Held while corrections change (the store written, the book updated, the article re-applied)
     and while the store's are read again: neither undoes the other."""
     slot_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
-    """One lock per slot, held while it is published (see :meth:`delivering`)."""
+    """One lock per slot being published, while anyone holds or waits for it (see :meth:`delivering`)."""
+    slot_users: dict[str, int] = field(default_factory=dict)
     languages: dict[int, Language] = field(default_factory=dict)
     """Languages users chose with /lang, loaded from the store at start-up and written through."""
     searches: OrderedDict[str, str] = field(default_factory=OrderedDict)
@@ -53,10 +55,20 @@ class BotData:
     fatal: str | None = None
     """Why the bot stopped itself (the single article turned out not to be one); the exit's error."""
 
-    def delivering(self, slot: str) -> asyncio.Lock:
-        """The lock held while ``slot`` is published: a sweep, a correction, a review decision and
-        /publish never post the same slot at once (twice), while other slots go on meanwhile."""
-        return self.slot_locks.setdefault(slot, asyncio.Lock())
+    @asynccontextmanager
+    async def delivering(self, slot: str) -> AsyncIterator[None]:
+        """Hold ``slot``'s lock while it is published: a sweep, a correction, a review decision and
+        /publish never post the same slot at once (twice), while other slots go on meanwhile. The
+        lock goes once nobody holds or waits for it."""
+        lock = self.slot_locks.setdefault(slot, asyncio.Lock())
+        self.slot_users[slot] = self.slot_users.get(slot, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self.slot_users[slot] -= 1
+            if not self.slot_users[slot]:
+                del self.slot_users[slot], self.slot_locks[slot]
 
     def background(self, name: str, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         """Run ``work`` as a task kept in :attr:`tasks` under ``name`` until it ends (``post_stop``

@@ -273,6 +273,7 @@ async def test_two_deliveries_at_once_post_a_slot_once(fake_api: FakeBotAPI, tmp
         assert posts == len(one_set)  # one set of posts, not three
         await hand_over(driver.app.bot, data, Changes())
         assert len(_channel(fake_api)) == posts
+        assert not data.slot_locks and not data.slot_users  # no lock kept for a slot nobody publishes
 
 
 async def test_a_too_long_name_is_refused(fake_api: FakeBotAPI, tmp_path: Path) -> None:
