@@ -89,7 +89,7 @@ class ArticleService:
         """Slots whose single article is still being loaded (a large file the cache does not hold)."""
         self.feeds: FeedPoller | None = None
         self._parsed: dict[str, Article] = {}  # each slot's article as parsed, before corrections
-        self._stamps: dict[str, tuple[int, int]] = {}
+        self._polled = False  # the feeds polled once
 
     # building ----------------------------------------------------------------------------
 
@@ -166,14 +166,6 @@ class ArticleService:
         entry = self._put(slot, parsed, (known.mtime_ns, known.size))
         self.registry.reorder()
         self._note(entry, known, changes)
-        return changes
-
-    def reapply_all(self) -> Changes:
-        """:meth:`reapply` for every slot (the corrector was just set, after articles were loaded)."""
-        changes = Changes()
-        for slot in self.registry.slots():
-            found = self.reapply(slot)
-            changes.changed += found.changed
         return changes
 
     def parsed(self, slot: str) -> Article | None:
@@ -322,8 +314,6 @@ class ArticleService:
             self.feeds = None
 
     # state -------------------------------------------------------------------------------
-
-    _polled = False
 
     @property
     def scanned(self) -> bool:

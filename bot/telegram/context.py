@@ -70,7 +70,7 @@ class BotData:
             if not self.slot_users[slot]:
                 del self.slot_users[slot], self.slot_locks[slot]
 
-    def background(self, name: str, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+    def background(self, name: str, work: Coroutine[Any, Any, object]) -> asyncio.Task[None]:
         """Run ``work`` as a task kept in :attr:`tasks` under ``name`` until it ends (``post_stop``
         cancels what is left); a failure is logged, never lost in an unwatched task."""
 

@@ -123,14 +123,10 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     else:
         log.info("serving %d article(s)", len(service.registry))
     if data.corrected and service.folder is None and service.feeds is None:  # no refresh job to do it
-        data.background("corrections", _deliver_corrections_logged(application.bot, data))
+        data.background("corrections", deliver_corrections(application.bot, data))
     if service.waiting:
         log.info("loading %s in the background; until then users are asked to wait", ", ".join(service.waiting))
         data.tasks["loading"] = asyncio.create_task(load_waiting(application), name="load-articles")
-
-
-async def _deliver_corrections_logged(bot: Bot, data: BotData) -> None:
-    await deliver_corrections(bot, data)
 
 
 def _kept_version(store: Store, article_id: str) -> Article | None:
